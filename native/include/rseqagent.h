@@ -1,0 +1,135 @@
+/*
+ * rseqagent.h — public C API of the rseq-agent shim.
+ *
+ * The shim answers, per thread, "who owns this thread's rseq registration?"
+ * and, on request, makes rseq usable on the thread (registering its own area
+ * when nobody owns it, or taking a foreign owner's __rseq_refcount).
+ * JNI libraries in the same process may call these too.
+ *
+ * All functions return 0 (or a count) on success and -errno on failure;
+ * none of them aborts the process on bad input.
+ */
+#ifndef RSEQAGENT_H
+#define RSEQAGENT_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RSEQAGENT_VERSION 1
+
+/* Who owns the calling thread's rseq registration. */
+enum rseqagent_owner {
+    RSEQAGENT_OWNER_NEW = 0,         /* only as "from": first sight of the thread */
+    RSEQAGENT_OWNER_GLIBC = 1,       /* glibc >= 2.35 registered it (tp + __rseq_offset) */
+    RSEQAGENT_OWNER_FOREIGN = 2,     /* a loaded library exporting __rseq_abi */
+    RSEQAGENT_OWNER_UNKNOWN = 3,     /* an area we cannot identify */
+    RSEQAGENT_OWNER_SHIM = 4,        /* our own area */
+    RSEQAGENT_OWNER_NONE = 5,        /* nobody; rseq available */
+    RSEQAGENT_OWNER_UNAVAILABLE = 6, /* no kernel support, or blocked (seccomp) */
+};
+
+/* Whether the shim may run critical sections on that area. */
+enum rseqagent_mode {
+    RSEQAGENT_MODE_NONE = 0,     /* nobody owns it yet */
+    RSEQAGENT_MODE_RSEQ = 1,     /* critical sections may run on it */
+    RSEQAGENT_MODE_FALLBACK = 2, /* never: use the fallback path */
+};
+
+/* What the kernel said of the owner's signature. */
+enum rseqagent_sig {
+    RSEQAGENT_SIG_NOT_CHECKED = 0,
+    RSEQAGENT_SIG_MATCH = 1, /* the standard RSEQ_SIG of this architecture */
+    RSEQAGENT_SIG_OTHER = 2,
+};
+
+/* Which per-CPU index a thread in rseq mode uses (fixed per process). */
+enum rseqagent_cpu_source {
+    RSEQAGENT_CPU_SOURCE_NONE = 0,
+    RSEQAGENT_CPU_SOURCE_CPU_ID = 1,
+    RSEQAGENT_CPU_SOURCE_MM_CID = 2,
+};
+
+/* Why an ownership report was made. */
+enum rseqagent_event_kind {
+    RSEQAGENT_EVENT_PROBE = 0,       /* a probe of the calling thread */
+    RSEQAGENT_EVENT_THREAD_EXIT = 1, /* the thread exited; its state is gone */
+};
+
+/*
+ * An ownership report is an array of RSEQAGENT_REPORT_FIELDS int64 values,
+ * indexed as below (a flat array binds cheaply from Java).
+ */
+enum rseqagent_report_field {
+    RSEQAGENT_R_KIND = 0,       /* enum rseqagent_event_kind */
+    RSEQAGENT_R_TID = 1,        /* kernel thread id */
+    RSEQAGENT_R_FROM_OWNER = 2, /* enum rseqagent_owner (NEW on first sight) */
+    RSEQAGENT_R_FROM_MODE = 3,  /* enum rseqagent_mode */
+    RSEQAGENT_R_OWNER = 4,      /* enum rseqagent_owner */
+    RSEQAGENT_R_MODE = 5,       /* enum rseqagent_mode */
+    RSEQAGENT_R_AREA = 6,       /* address of the registered area, 0 if none/unknown */
+    RSEQAGENT_R_LEN = 7,        /* registered length, 0 if none/unknown */
+    RSEQAGENT_R_SIG = 8,        /* enum rseqagent_sig */
+    RSEQAGENT_R_CPU_SOURCE = 9, /* enum rseqagent_cpu_source */
+    RSEQAGENT_R_ERRNO = 10,     /* errno that made the owner UNAVAILABLE, else 0 */
+    RSEQAGENT_R_HELD = 11,      /* 1 while the shim holds the owner's __rseq_refcount */
+    RSEQAGENT_REPORT_FIELDS = 12,
+};
+
+/* Flags of rseqagent_thread_probe. */
+#define RSEQAGENT_PROBE_ACQUIRE 0x1 /* make rseq usable on this thread if it can be */
+#define RSEQAGENT_PROBE_RELEASE 0x2 /* give back what ACQUIRE took */
+
+/* Process-wide facts, indexed as below (rseqagent_process_info). */
+enum rseqagent_process_field {
+    RSEQAGENT_P_KERNEL_ERRNO = 0,  /* 0 if the kernel has rseq, else ENOSYS/EPERM/... */
+    RSEQAGENT_P_FEATURE_SIZE = 1,  /* AT_RSEQ_FEATURE_SIZE, 0 if unknown */
+    RSEQAGENT_P_ALIGN = 2,         /* AT_RSEQ_ALIGN, 0 if unknown */
+    RSEQAGENT_P_GLIBC_OFFSET = 3,  /* __rseq_offset */
+    RSEQAGENT_P_GLIBC_SIZE = 4,    /* __rseq_size (0: glibc did not register) */
+    RSEQAGENT_P_GLIBC_SYMBOLS = 5, /* 1 if glibc exports the __rseq_* symbols */
+    RSEQAGENT_P_CPU_SOURCE = 6,    /* enum rseqagent_cpu_source for rseq mode */
+    RSEQAGENT_PROCESS_FIELDS = 7,
+};
+
+/* Counters, indexed as below (rseqagent_counters). */
+enum rseqagent_counter {
+    RSEQAGENT_C_REGISTRATIONS = 0,   /* own areas registered */
+    RSEQAGENT_C_UNREGISTRATIONS = 1, /* own areas unregistered */
+    RSEQAGENT_C_FOREIGN_TAKES = 2,   /* foreign __rseq_refcount taken */
+    RSEQAGENT_C_FOREIGN_GIVES = 3,   /* foreign __rseq_refcount given back */
+    RSEQAGENT_C_EVENTS_DROPPED = 4,  /* exit events lost to a full queue */
+    RSEQAGENT_C_THREAD_STATES = 5,   /* threads with live shim state */
+    RSEQAGENT_COUNTERS = 6,
+};
+
+/* Once per process; later calls return the first result. pre: none. */
+int rseqagent_init(void);
+
+/*
+ * Probe the calling thread and report its owner in report[RSEQAGENT_REPORT_FIELDS].
+ * flags: 0, RSEQAGENT_PROBE_ACQUIRE or RSEQAGENT_PROBE_RELEASE.
+ * pre: rseqagent_init() returned 0; report != NULL.
+ * A probe without ACQUIRE never leaves a registration behind.
+ */
+int rseqagent_thread_probe(int64_t *report, int flags);
+
+/* pre: info has RSEQAGENT_PROCESS_FIELDS slots. */
+int rseqagent_process_info(int64_t *info);
+
+/* pre: out has RSEQAGENT_COUNTERS slots. */
+int rseqagent_counters(int64_t *out);
+
+/*
+ * Move up to max queued reports (events the shim made on its own, such as
+ * thread exits) into buf, RSEQAGENT_REPORT_FIELDS values each; wait up to
+ * timeout_ms for the first one. Returns the number moved.
+ */
+int rseqagent_events_drain(int64_t *buf, int max, int timeout_ms);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RSEQAGENT_H */

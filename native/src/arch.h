@@ -1,0 +1,19 @@
+/*
+ * arch.h — selects the one architecture header this build uses.
+ * Each arch header holds that ISA's rseq facts: the signature that must
+ * precede abort handlers, and how to read the thread pointer.
+ */
+#ifndef RSEQAGENT_ARCH_H
+#define RSEQAGENT_ARCH_H
+
+#define RSEQAGENT_ARCH_INCLUDE_OK 1
+#if defined(__x86_64__)
+#include "arch/x86_64.h"
+#elif defined(__aarch64__)
+#include "arch/aarch64.h"
+#else
+#error "rseq-agent: unsupported architecture (x86-64 and aarch64 only)"
+#endif
+#undef RSEQAGENT_ARCH_INCLUDE_OK
+
+#endif /* RSEQAGENT_ARCH_H */

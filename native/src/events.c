@@ -1,0 +1,92 @@
+/*
+ * events.c — a bounded queue of ownership reports the shim makes on its own
+ * (thread exits), drained by the agent's logger thread. Reports made on a
+ * thread that calls us (probes) go straight back to the caller instead, so
+ * they are logged before that thread does anything else.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+#define QUEUE_CAPACITY 4096
+
+static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t queue_nonempty = PTHREAD_COND_INITIALIZER;
+static int64_t queue[QUEUE_CAPACITY][RSEQAGENT_REPORT_FIELDS];
+static unsigned head; /* next to drain */
+static unsigned used;
+static _Atomic int64_t dropped;
+
+void _rseqagent_event_push(const int64_t *report)
+{
+    pthread_mutex_lock(&queue_lock);
+    if (used == QUEUE_CAPACITY) {
+        atomic_fetch_add_explicit(&dropped, 1, memory_order_relaxed);
+    } else {
+        memcpy(queue[(head + used) % QUEUE_CAPACITY], report, sizeof(queue[0]));
+        used++;
+        pthread_cond_signal(&queue_nonempty);
+    }
+    pthread_mutex_unlock(&queue_lock);
+}
+
+int64_t _rseqagent_events_dropped(void)
+{
+    return atomic_load_explicit(&dropped, memory_order_relaxed);
+}
+
+static void deadline_after(struct timespec *ts, int timeout_ms)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += timeout_ms / 1000;
+    ts->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+RSEQAGENT_EXPORT int rseqagent_events_drain(int64_t *buf, int max, int timeout_ms)
+{
+    if (!buf || max <= 0 || timeout_ms < 0)
+        return -EINVAL;
+    struct timespec deadline;
+    deadline_after(&deadline, timeout_ms);
+    pthread_mutex_lock(&queue_lock);
+    while (used == 0) {
+        if (pthread_cond_timedwait(&queue_nonempty, &queue_lock, &deadline) == ETIMEDOUT)
+            break;
+    }
+    int n = 0;
+    while (used > 0 && n < max) {
+        memcpy(buf + (size_t)n * RSEQAGENT_REPORT_FIELDS, queue[head], sizeof(queue[0]));
+        head = (head + 1) % QUEUE_CAPACITY;
+        used--;
+        n++;
+    }
+    pthread_mutex_unlock(&queue_lock);
+    return n;
+}
+
+void _rseqagent_events_atfork_prepare(void)
+{
+    pthread_mutex_lock(&queue_lock);
+}
+
+void _rseqagent_events_atfork_parent(void)
+{
+    pthread_mutex_unlock(&queue_lock);
+}
+
+void _rseqagent_events_atfork_child(void)
+{
+    /* Other threads' exit events cannot happen in the child: forget them. */
+    used = 0;
+    head = 0;
+    pthread_mutex_unlock(&queue_lock);
+    pthread_cond_init(&queue_nonempty, NULL);
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# run_tests.sh DIR — runs the ownership tests built in DIR, each in the
+# environment its scenario needs; fails if any TAP test fails.
+set -u
+dir=$1
+off=glibc.pthread.rseq=0
+failed=0
+
+run() { # name, then the command
+    name=$1
+    shift
+    echo "# $name"
+    if ! "$@"; then
+        echo "FAILED: $name"
+        failed=$((failed + 1))
+    fi
+}
+
+run glibc-owner            "$dir/test_probe_glibc"
+run nobody-owns            env GLIBC_TUNABLES=$off "$dir/test_probe_none"
+run foreign-owner          env GLIBC_TUNABLES=$off "$dir/test_foreign" "$dir"
+run hidden-glibc-registered env RSEQAGENT_TEST_HIDE_GLIBC_SYMBOLS=1 "$dir/test_hidden_symbols" registered
+run hidden-glibc-off       env RSEQAGENT_TEST_HIDE_GLIBC_SYMBOLS=1 GLIBC_TUNABLES=$off "$dir/test_hidden_symbols" off
+run seccomp-eperm          "$dir/no-rseq-exec" EPERM "$dir/test_unavailable" 1
+run seccomp-enosys         "$dir/no-rseq-exec" ENOSYS "$dir/test_unavailable" 38
+run fork                   env GLIBC_TUNABLES=$off "$dir/test_fork"
+
+if [ "$failed" -ne 0 ]; then
+    echo "$failed scenario(s) failed in $dir"
+    exit 1
+fi
+echo "all scenarios passed in $dir"

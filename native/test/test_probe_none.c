@@ -1,0 +1,92 @@
+/* test_probe_none.c — nobody owns rseq (GLIBC_TUNABLES=glibc.pthread.rseq=0):
+ * looking must not take; the shim registers only on ACQUIRE, gives back on
+ * RELEASE and at thread exit, and a destructor running after ours takes the
+ * fallback without re-registering. */
+#include "probe_util.h"
+#include <pthread.h>
+#include <unistd.h>
+#include "tap.h"
+
+#define THREADS 8
+
+struct thread_result {
+    struct probe first, acquired, late;
+};
+
+static pthread_key_t late_key;
+
+/* Runs after the shim's destructor (created later, so a higher key index). */
+static void late_destructor(void *arg)
+{
+    struct thread_result *out = arg;
+    out->late = probe_now(RSEQAGENT_PROBE_ACQUIRE);
+}
+
+static void *acquiring_thread(void *arg)
+{
+    struct thread_result *out = arg;
+    out->first = probe_now(0);
+    out->acquired = probe_now(RSEQAGENT_PROBE_ACQUIRE);
+    pthread_setspecific(late_key, out);
+    return NULL;
+}
+
+static int drain_exit_events(int64_t want_from_owner)
+{
+    int64_t buf[THREADS * 2 * RSEQAGENT_REPORT_FIELDS];
+    int seen = 0, n;
+    while ((n = rseqagent_events_drain(buf, THREADS * 2, 200)) > 0)
+        for (int i = 0; i < n; i++) {
+            int64_t *e = buf + i * RSEQAGENT_REPORT_FIELDS;
+            if (e[RSEQAGENT_R_KIND] == RSEQAGENT_EVENT_THREAD_EXIT &&
+                e[RSEQAGENT_R_FROM_OWNER] == want_from_owner && e[RSEQAGENT_R_OWNER] == RSEQAGENT_OWNER_NONE)
+                seen++;
+        }
+    return seen;
+}
+
+int main(void)
+{
+    is_int(rseqagent_init(), 0, "init");
+    pthread_key_create(&late_key, late_destructor);
+
+    struct probe p = probe_now(0);
+    is_int(p.r[RSEQAGENT_R_OWNER], RSEQAGENT_OWNER_NONE, "main: NONE");
+    is_int(p.r[RSEQAGENT_R_MODE], RSEQAGENT_MODE_NONE, "main: mode none");
+    ok(!kernel_registered(), "the probe left nothing registered");
+
+    p = probe_now(RSEQAGENT_PROBE_ACQUIRE);
+    is_int(p.r[RSEQAGENT_R_FROM_OWNER], RSEQAGENT_OWNER_NONE, "acquire: from NONE");
+    is_int(p.r[RSEQAGENT_R_OWNER], RSEQAGENT_OWNER_SHIM, "acquire: SHIM");
+    is_int(p.r[RSEQAGENT_R_MODE], RSEQAGENT_MODE_RSEQ, "acquire: rseq");
+    is_int(p.r[RSEQAGENT_R_AREA] % 32, 0, "own area is 32-byte aligned");
+    ok(kernel_registered(), "the kernel sees our registration");
+    const struct rseqagent_area *own = (const void *)(uintptr_t)p.r[RSEQAGENT_R_AREA];
+    ok((int32_t)own->cpu_id >= 0, "the kernel writes cpu_id (%d)", (int)own->cpu_id);
+
+    p = probe_now(RSEQAGENT_PROBE_RELEASE);
+    is_int(p.r[RSEQAGENT_R_OWNER], RSEQAGENT_OWNER_NONE, "release: NONE again");
+    ok(!kernel_registered(), "release unregistered");
+
+    struct thread_result res[THREADS];
+    pthread_t t[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        pthread_create(&t[i], NULL, acquiring_thread, &res[i]);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
+    int fine = 0, late_fallback = 0, late_none = 0;
+    for (int i = 0; i < THREADS; i++) {
+        fine += res[i].first.r[RSEQAGENT_R_OWNER] == RSEQAGENT_OWNER_NONE &&
+                res[i].acquired.r[RSEQAGENT_R_OWNER] == RSEQAGENT_OWNER_SHIM;
+        late_fallback += res[i].late.r[RSEQAGENT_R_MODE] == RSEQAGENT_MODE_FALLBACK;
+        late_none += res[i].late.r[RSEQAGENT_R_OWNER] == RSEQAGENT_OWNER_NONE;
+    }
+    is_int(fine, THREADS, "each thread: NONE, then SHIM on acquire");
+    is_int(counter(RSEQAGENT_C_REGISTRATIONS), THREADS + 1, "registrations counted");
+    is_int(counter(RSEQAGENT_C_UNREGISTRATIONS), THREADS + 1, "every one unregistered (threads at exit)");
+    is_int(counter(RSEQAGENT_C_THREAD_STATES), 1, "only main keeps shim state");
+    is_int(drain_exit_events(RSEQAGENT_OWNER_SHIM), THREADS, "one exit event per thread, SHIM -> NONE");
+    is_int(late_fallback, THREADS, "a destructor after ours gets fallback");
+    is_int(late_none, THREADS, "... and nothing was re-registered");
+    return tap_done();
+}
