@@ -1,0 +1,73 @@
+package dev.rseqagent;
+
+import dev.rseqagent.bootstrap.AgentHolder;
+import dev.rseqagent.bootstrap.Report;
+import dev.rseqagent.bootstrap.RseqBridge;
+
+/**
+ * Public API of rseq-agent: who owns the calling thread's rseq registration.
+ * Each call re-probes the thread in the kernel and logs a transition if the
+ * owner changed since the agent last looked.
+ */
+public final class Rseq {
+    private Rseq() {
+    }
+
+    /** True when the agent is attached and its shim is loaded. */
+    public static boolean isActive() {
+        return AgentHolder.bridge() != null;
+    }
+
+    /** Why the agent is not active, or {@code null} when it is. */
+    public static String unavailabilityCause() {
+        return AgentHolder.unavailabilityCause();
+    }
+
+    /**
+     * Probes the calling thread without taking anything.
+     *
+     * @throws IllegalStateException if the agent is not active
+     */
+    public static RseqThread currentThread() {
+        return RseqThread.fromReport(bridge().probeCurrentThread(0));
+    }
+
+    /**
+     * Makes rseq usable on the calling thread where it can be: registers the
+     * agent's own area when nobody owns the thread, or takes a FOREIGN owner's
+     * {@code __rseq_refcount}. Held until {@link #releaseCurrentThread()} or
+     * the thread exits.
+     *
+     * @throws IllegalStateException if the agent is not active
+     */
+    public static RseqThread acquireCurrentThread() {
+        return RseqThread.fromReport(bridge().probeCurrentThread(Report.ACQUIRE));
+    }
+
+    /**
+     * Gives back what {@link #acquireCurrentThread()} took, so another library
+     * may register on this thread.
+     *
+     * @throws IllegalStateException if the agent is not active
+     */
+    public static RseqThread releaseCurrentThread() {
+        return RseqThread.fromReport(bridge().probeCurrentThread(Report.RELEASE));
+    }
+
+    /**
+     * The shim's ownership counters.
+     *
+     * @throws IllegalStateException if the agent is not active
+     */
+    public static RseqCounters counters() {
+        return new RseqCounters(bridge().counters());
+    }
+
+    private static RseqBridge bridge() {
+        RseqBridge bridge = AgentHolder.bridge();
+        if (bridge == null) {
+            throw new IllegalStateException(AgentHolder.unavailabilityCause());
+        }
+        return bridge;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.rseqagent.bootstrap;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * Implemented inside the agent's isolated class loader
+ * ({@code dev.rseqagent.tooling.AgentStarterImpl}) and called reflectively, so
+ * that JNA, SLF4J and Logback never load in the application's class loaders.
+ */
+public interface AgentStarter {
+    /** Starts the agent; reports its own failures and never throws. */
+    void start(String agentArgs, Instrumentation inst);
+}

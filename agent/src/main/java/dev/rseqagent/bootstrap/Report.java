@@ -1,0 +1,51 @@
+package dev.rseqagent.bootstrap;
+
+/**
+ * Layout of the shim's report, process-info and counter arrays; mirrors
+ * {@code native/include/rseqagent.h} (enum rseqagent_report_field and friends).
+ */
+public final class Report {
+    private Report() {
+    }
+
+    public static final int ACQUIRE = 0x1;
+    public static final int RELEASE = 0x2;
+
+    public static final int KIND_PROBE = 0;
+    public static final int KIND_THREAD_EXIT = 1;
+
+    public static final int R_KIND = 0;
+    public static final int R_TID = 1;
+    public static final int R_FROM_OWNER = 2;
+    public static final int R_FROM_MODE = 3;
+    public static final int R_OWNER = 4;
+    public static final int R_MODE = 5;
+    public static final int R_AREA = 6;
+    public static final int R_LEN = 7;
+    public static final int R_SIG = 8;
+    public static final int R_CPU_SOURCE = 9;
+    public static final int R_ERRNO = 10;
+    public static final int R_HELD = 11;
+    public static final int REPORT_FIELDS = 12;
+
+    public static final int P_KERNEL_ERRNO = 0;
+    public static final int P_FEATURE_SIZE = 1;
+    public static final int P_ALIGN = 2;
+    public static final int P_GLIBC_OFFSET = 3;
+    public static final int P_GLIBC_SIZE = 4;
+    public static final int P_GLIBC_SYMBOLS = 5;
+    public static final int P_CPU_SOURCE = 6;
+    public static final int PROCESS_FIELDS = 7;
+
+    public static final int C_REGISTRATIONS = 0;
+    public static final int C_UNREGISTRATIONS = 1;
+    public static final int C_FOREIGN_TAKES = 2;
+    public static final int C_FOREIGN_GIVES = 3;
+    public static final int C_EVENTS_DROPPED = 4;
+    public static final int C_THREAD_STATES = 5;
+    public static final int COUNTERS = 6;
+
+    public static final int SIG_NOT_CHECKED = 0;
+    public static final int SIG_MATCH = 1;
+    public static final int SIG_OTHER = 2;
+}

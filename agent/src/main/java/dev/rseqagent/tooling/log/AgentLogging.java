@@ -1,0 +1,116 @@
+package dev.rseqagent.tooling.log;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.status.Status;
+import dev.rseqagent.tooling.options.AgentOption;
+import dev.rseqagent.tooling.options.AgentOptions;
+import org.slf4j.Logger;
+
+/**
+ * The agent's own Logback, configured in code from the agent's options. It is
+ * a private {@link LoggerContext}: SLF4J's {@code LoggerFactory} is never asked,
+ * so no configuration file (the application's logback.xml included) and no
+ * {@code logback.configurationFile} property is ever read.
+ */
+public final class AgentLogging {
+    public static final String LOGGER_NAME = "rseq-agent";
+
+    private final LoggerContext context;
+    private final Logger logger;
+    private final String warning;
+
+    private AgentLogging(LoggerContext context, String warning) {
+        this.context = context;
+        this.logger = context.getLogger(LOGGER_NAME);
+        this.warning = warning;
+    }
+
+    /** Builds the agent's logging from its options; never throws for a bad destination. */
+    public static AgentLogging configure(AgentOptions options) {
+        LoggerContext context = new LoggerContext();
+        context.setName(LOGGER_NAME);
+        context.setMDCAdapter(new LogbackMDCAdapter()); // LoggerFactory would set it; we never call LoggerFactory
+        String target = options.get(AgentOption.LOG);
+        String level = target.equals("none") ? "off" : options.get(AgentOption.LOG_LEVEL);
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(level, Level.INFO));
+        String warning = null;
+        if (!target.equals("none")) {
+            LayoutBase<ILoggingEvent> layout = options.get(AgentOption.LOG_FORMAT).equals("json")
+                    ? new JsonLayout() : new TextLayout();
+            Appender<ILoggingEvent> appender = target.startsWith("file:")
+                    ? fileAppender(context, layout, target.substring("file:".length())) : null;
+            if (appender == null || !appender.isStarted()) {
+                if (appender != null) {
+                    warning = "cannot write the agent log to " + target.substring("file:".length())
+                            + ", logging to stderr instead";
+                }
+                appender = stderrAppender(context, layout);
+            }
+            root.addAppender(appender);
+        }
+        context.start();
+        AgentLogging logging = new AgentLogging(context, warning);
+        if (warning != null) {
+            logging.logger.warn(warning);
+        }
+        return logging;
+    }
+
+    public Logger logger() {
+        return logger;
+    }
+
+    /** Non-null when the requested destination could not be used. */
+    public String warning() {
+        return warning;
+    }
+
+    public void stop() {
+        context.stop();
+    }
+
+    private static Appender<ILoggingEvent> stderrAppender(LoggerContext context, LayoutBase<ILoggingEvent> layout) {
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setTarget("System.err");
+        return start(context, appender, layout, "stderr");
+    }
+
+    private static Appender<ILoggingEvent> fileAppender(LoggerContext context, LayoutBase<ILoggingEvent> layout,
+            String path) {
+        FileAppender<ILoggingEvent> appender = new FileAppender<>();
+        appender.setFile(path);
+        appender.setAppend(true);
+        return start(context, appender, layout, "file");
+    }
+
+    private static Appender<ILoggingEvent> start(LoggerContext context, OutputStreamAppender<ILoggingEvent> appender,
+            LayoutBase<ILoggingEvent> layout, String name) {
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.start();
+        appender.setContext(context);
+        appender.setName(name);
+        appender.setEncoder(encoder);
+        appender.setImmediateFlush(true);
+        appender.start();
+        boolean failed = context.getStatusManager().getCopyOfStatusList().stream()
+                .anyMatch(s -> s.getLevel() == Status.ERROR);
+        if (failed) {
+            appender.stop();
+        }
+        return appender;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.rseqagent.tooling.log;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.LayoutBase;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * JSON lines: {@code {"ts":"...","level":"INFO","msg":"rseq.owner","thread":"main",...}}
+ * with the same keys as the text lines; numbers stay numbers.
+ */
+public final class JsonLayout extends LayoutBase<ILoggingEvent> {
+    @Override
+    public String doLayout(ILoggingEvent event) {
+        StringBuilder sb = new StringBuilder(200).append('{');
+        field(sb, "ts", Instant.ofEpochMilli(event.getTimeStamp()).toString());
+        sb.append(',');
+        field(sb, "level", event.getLevel().toString());
+        sb.append(',');
+        field(sb, "msg", event.getFormattedMessage());
+        List<KeyValuePair> pairs = event.getKeyValuePairs();
+        if (pairs != null) {
+            for (KeyValuePair pair : pairs) {
+                sb.append(',');
+                field(sb, pair.key, pair.value);
+            }
+        }
+        if (event.getThrowableProxy() != null) {
+            sb.append(',');
+            field(sb, "error", ThrowableProxyUtil.asString(event.getThrowableProxy()));
+        }
+        return sb.append('}').append(CoreConstants.LINE_SEPARATOR).toString();
+    }
+
+    private static void field(StringBuilder sb, String key, Object value) {
+        string(sb, key);
+        sb.append(':');
+        if (value instanceof Long || value instanceof Integer) {
+            sb.append(value);
+        } else {
+            string(sb, String.valueOf(value));
+        }
+    }
+
+    static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        sb.append('"');
+    }
+}

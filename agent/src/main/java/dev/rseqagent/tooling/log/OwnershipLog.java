@@ -1,0 +1,106 @@
+package dev.rseqagent.tooling.log;
+
+import dev.rseqagent.CpuIndexSource;
+import dev.rseqagent.Mode;
+import dev.rseqagent.Owner;
+import dev.rseqagent.bootstrap.Report;
+import dev.rseqagent.tooling.shim.Errno;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * Turns the shim's ownership reports into log lines:
+ * {@code rseq.owner thread=<name> tid=<n> from=<NEW|OWNER> to=<OWNER> mode=<rseq|fallback|none> ...}.
+ * Every transition is printed; first sightings are printed too unless more
+ * than {@value #FIRST_SIGHTS_PER_SECOND} threads a second start, when they are
+ * summarised.
+ */
+public final class OwnershipLog {
+    static final int FIRST_SIGHTS_PER_SECOND = 100;
+
+    private final Logger logger;
+    private final FirstSightLimiter limiter;
+    /** Names of live threads by tid, for reports made after a thread's Java side is gone. */
+    private final Map<Long, String> names = new ConcurrentHashMap<>();
+
+    public OwnershipLog(Logger logger) {
+        this.logger = logger;
+        this.limiter = new FirstSightLimiter(FIRST_SIGHTS_PER_SECOND, System.nanoTime());
+    }
+
+    /** A probe made on the calling thread; {@code at} says where (premain, thread-start, api). */
+    public void onProbe(long[] report, String threadName, String at) {
+        names.put(report[Report.R_TID], threadName);
+        log(report, threadName, at);
+    }
+
+    /** A thread exited; its shim state is gone. */
+    public void onThreadExit(long[] report) {
+        long tid = report[Report.R_TID];
+        String name = names.remove(tid);
+        log(report, name != null ? name : "tid-" + tid, "thread-exit");
+    }
+
+    /** A probe that failed: logged, never thrown at the thread. */
+    public void probeFailed(String threadName, Throwable error) {
+        logger.atWarn().setMessage("rseq.owner.probe_failed").addKeyValue("thread", threadName)
+                .addKeyValue("error", String.valueOf(error)).log();
+    }
+
+    /** Prints the summary of suppressed first sightings once their second is over. */
+    public void tick() {
+        Map<String, Integer> summary = limiter.takeSummaryIfDue(System.nanoTime());
+        if (summary != null) {
+            int total = summary.values().stream().mapToInt(Integer::intValue).sum();
+            logger.atInfo().setMessage("rseq.owner.summary")
+                    .addKeyValue("first_sightings", total)
+                    .addKeyValue("by_owner_mode", summary.toString().replace(" ", ""))
+                    .addKeyValue("reason", "more than " + FIRST_SIGHTS_PER_SECOND + " threads started in one second")
+                    .log();
+        }
+    }
+
+    private void log(long[] r, String threadName, String at) {
+        Owner from = Owner.ofCode(r[Report.R_FROM_OWNER]);
+        Owner to = Owner.ofCode(r[Report.R_OWNER]);
+        Mode fromMode = Mode.ofCode(r[Report.R_FROM_MODE]);
+        Mode mode = Mode.ofCode(r[Report.R_MODE]);
+        boolean firstSight = from == Owner.NEW;
+        if (!firstSight && from == to && fromMode == mode) {
+            return;
+        }
+        if (firstSight && !limiter.admit(to + "/" + mode.label(), System.nanoTime())) {
+            return;
+        }
+        LoggingEventBuilder line = logger.atInfo().setMessage("rseq.owner")
+                .addKeyValue("thread", threadName)
+                .addKeyValue("tid", r[Report.R_TID])
+                .addKeyValue("from", from.name())
+                .addKeyValue("to", to.name())
+                .addKeyValue("mode", mode.label());
+        if (r[Report.R_AREA] != 0) {
+            line.addKeyValue("area", "0x" + Long.toHexString(r[Report.R_AREA]))
+                    .addKeyValue("len", r[Report.R_LEN])
+                    .addKeyValue("sig", signature(r[Report.R_SIG]));
+        }
+        if (mode == Mode.RSEQ) {
+            line.addKeyValue("cpu", CpuIndexSource.ofCode(r[Report.R_CPU_SOURCE]).label());
+        }
+        if (r[Report.R_HELD] != 0) {
+            line.addKeyValue("refcount", "held");
+        }
+        if (r[Report.R_ERRNO] != 0) {
+            line.addKeyValue("errno", Errno.name((int) r[Report.R_ERRNO]));
+        }
+        line.addKeyValue("at", at).log();
+    }
+
+    private static String signature(long code) {
+        if (code == Report.SIG_MATCH) {
+            return "match";
+        }
+        return code == Report.SIG_OTHER ? "other" : "unchecked";
+    }
+}

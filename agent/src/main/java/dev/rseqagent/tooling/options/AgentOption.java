@@ -1,0 +1,92 @@
+package dev.rseqagent.tooling.options;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Every agent option, defined once: its key, default, accepted values and
+ * meaning. The README's options table lists the same rows.
+ */
+public enum AgentOption {
+    LOG_LEVEL("log.level", "info", "off|error|warn|info|debug|trace",
+            Set.of("off", "error", "warn", "info", "debug", "trace")::contains),
+    LOG("log", "stderr", "stderr|none|file:<path>",
+            v -> v.equals("stderr") || v.equals("none") || (v.startsWith("file:") && v.length() > "file:".length())),
+    LOG_FORMAT("log.format", "text", "text|json", Set.of("text", "json")::contains);
+
+    private final String key;
+    private final String defaultValue;
+    private final String accepted;
+    private final Predicate<String> validator;
+
+    AgentOption(String key, String defaultValue, String accepted, Predicate<String> validator) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.accepted = accepted;
+        this.validator = validator;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** The accepted values, as the error line and the README show them. */
+    public String accepted() {
+        return accepted;
+    }
+
+    boolean accepts(String value) {
+        return validator.test(value);
+    }
+
+    /** Names are case-insensitive; a file path keeps its case. */
+    String normalize(String rawValue) {
+        String value = rawValue.trim();
+        return value.startsWith("file:") ? value : value.toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code -Drseq.agent.<key>} */
+    public String systemProperty() {
+        return OptionParser.PROPERTY_PREFIX + key;
+    }
+
+    /** {@code RSEQ_AGENT_<KEY>}, dots as underscores. */
+    public String environmentVariable() {
+        return OptionParser.ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    static AgentOption byKey(String key) {
+        for (AgentOption option : values()) {
+            if (option.key.equals(key)) {
+                return option;
+            }
+        }
+        return null;
+    }
+
+    static AgentOption byEnvironmentVariable(String name) {
+        for (AgentOption option : values()) {
+            if (option.environmentVariable().equals(name)) {
+                return option;
+            }
+        }
+        return null;
+    }
+
+    /** "log.level=off|error|..., log=..., ..." for error lines. */
+    static String synopsis() {
+        StringBuilder sb = new StringBuilder();
+        for (AgentOption option : values()) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(option.key).append('=').append(option.accepted);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.rseqagent.examples.owner;
+
+/**
+ * A JNI library that registers rseq itself, the way libraries did before
+ * glibc 2.35 (exports {@code __rseq_abi} and {@code __rseq_refcount}). Load
+ * one variant per JVM with {@link #load(String)}, which uses
+ * {@link System#load} (RTLD_LOCAL, as JNI libraries always are).
+ */
+public final class RseqOwner {
+    private RseqOwner() {
+    }
+
+    public static void load(String path) {
+        System.load(path);
+    }
+
+    /** Takes a use of this thread's registration; registers on the first. 0 or -errno. */
+    public static native int register0();
+
+    /** Gives a use back; unregisters on the last. 0 or -errno. */
+    public static native int unregister0();
+
+    /** This thread's {@code __rseq_refcount}. */
+    public static native int refcount0();
+
+    /** The kernel-written cpu_id of this thread's area; -1 when not registered. */
+    public static native int cpuId0();
+}
