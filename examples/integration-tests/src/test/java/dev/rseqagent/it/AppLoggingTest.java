@@ -1,0 +1,72 @@
+package dev.rseqagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rseqagent.it.apps.LoggingApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** An application with its own SLF4J, Logback and logback.xml keeps its logging; the agent's lines go where its options say. */
+class AppLoggingTest {
+    private static final List<String> APP_OUTPUT = List.of(
+            "APP INFO LoggingApp hello from the app",
+            "APP WARN LoggingApp worker says hi");
+
+    @TempDir
+    Path tmp;
+
+    static List<Jdk> jdks() {
+        return Jdk.all();
+    }
+
+    private static JvmRun app(Jdk jdk) {
+        return JvmRun.on(jdk).classPath(System.getProperty("it.slf4jJar"), System.getProperty("it.logbackClassicJar"),
+                System.getProperty("it.logbackCoreJar"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theAppsLoggingIsUnchangedAndTheAgentKeepsItsOwnFormat(Jdk jdk) throws Exception {
+        JvmRun.Result baseline = app(jdk).withoutAgent().classPath(JvmRun.AGENT_JAR).run(LoggingApp.class);
+        assertEquals(APP_OUTPUT, baseline.stdoutLines(), baseline.describe());
+        JvmRun.Result r = app(jdk).run(LoggingApp.class);
+        assertEquals(0, r.exitCode, r.describe());
+        assertEquals(APP_OUTPUT, r.stdoutLines(), r.describe());
+        assertTrue(r.ownerLines().stream().anyMatch(l -> "app-worker".equals(l.thread())), r.describe());
+        assertFalse(r.stderr.contains("APP "), r.describe());
+        assertFalse(r.stderr.contains("SLF4J"), "no SLF4J provider warnings\n" + r.describe());
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aLogbackConfigurationFilePropertyIsNotReadByTheAgent(Jdk jdk) throws Exception {
+        Path hijack = tmp.resolve("hijack.xml");
+        Files.writeString(hijack, "<configuration><appender name=\"E\" class=\"ch.qos.logback.core.ConsoleAppender\">"
+                + "<target>System.err</target><encoder><pattern>HIJACK %msg%n</pattern></encoder></appender>"
+                + "<root level=\"TRACE\"><appender-ref ref=\"E\"/></root></configuration>");
+        JvmRun.Result r = app(jdk).jvmArg("-Dlogback.configurationFile=" + hijack).run(LoggingApp.class);
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.stderr.contains("HIJACK hello from the app"), "the app follows the property\n" + r.describe());
+        assertFalse(r.stderr.contains("HIJACK rseq.owner"), "the agent does not\n" + r.describe());
+        assertTrue(r.ownerLines().stream().anyMatch(l -> "main".equals(l.thread())), r.describe());
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void agentLinesGoToTheFileTheOptionNames(Jdk jdk) throws Exception {
+        Path log = tmp.resolve("agent.log");
+        JvmRun.Result r = app(jdk).agentArgs("log=file:" + log).run(LoggingApp.class);
+        assertEquals(0, r.exitCode, r.describe());
+        assertEquals(APP_OUTPUT, r.stdoutLines(), r.describe());
+        assertFalse(r.stderr.contains("[rseq-agent]"), r.describe());
+        String written = Files.readString(log);
+        assertTrue(written.contains("rseq.owner thread=main"), written);
+        assertTrue(written.contains("rseq.owner thread=app-worker"), written);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.rseqagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rseqagent.it.apps.ChurnApp;
+import dev.rseqagent.it.apps.OwnerApp;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A JNI library that owns rseq itself (examples/rseq-owner), loaded with
+ * System.load after the agent's start probe, with glibc's registration off.
+ */
+class ForeignOwnerTest {
+    static List<Jdk> jdks() {
+        return Jdk.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theAgentTakesTheRefcountAndTheOwnerKeepsItsRegistrationUntilGivenBack(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).glibcRseqOff().run(OwnerApp.class, JvmRun.ownerLib("owner"), "protocol");
+        assertEquals(0, r.exitCode, r.describe());
+        assertEquals(List.of(
+                "STEP start owner=NONE mode=none held=false refcount=0",
+                "STEP registered owner=FOREIGN mode=rseq held=false refcount=1",
+                "STEP acquired owner=FOREIGN mode=rseq held=true refcount=2",
+                "STEP owner-gave-back owner=FOREIGN mode=rseq held=true refcount=1",
+                "STEP released owner=NONE mode=none held=false refcount=0",
+                "STEP registered-again owner=FOREIGN mode=rseq held=false refcount=1",
+                "STEP owner-unregistered owner=NONE mode=none held=false refcount=0",
+                "STEP needs-rseq owner=SHIM mode=rseq held=false refcount=0"),
+                steps(r), r.describe());
+        assertEquals(List.of("NEW->NONE/none", "NONE->FOREIGN/rseq", "FOREIGN->NONE/none", "NONE->FOREIGN/rseq",
+                "FOREIGN->NONE/none", "NONE->SHIM/rseq"), transitionsOf(r, "main"), r.describe());
+        OwnerLine foreign = r.ownerLines().stream().filter(l -> "FOREIGN".equals(l.get("to"))).findFirst().get();
+        assertEquals("match", foreign.get("sig"));
+    }
+
+    static Stream<Arguments> variants() {
+        return Jdk.all().stream().flatMap(jdk -> Stream.of(
+                Arguments.of(jdk, "owner-othersig", "FOREIGN", "other"),
+                Arguments.of(jdk, "owner-norefcount", "FOREIGN", "match"),
+                Arguments.of(jdk, "owner-private", "UNKNOWN", null)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void ownersTheAgentCannotExpressUseOfGetTheFallback(Jdk jdk, String variant, String owner, String sig)
+            throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).glibcRseqOff().run(OwnerApp.class, JvmRun.ownerLib(variant), "variant");
+        assertEquals(0, r.exitCode, r.describe());
+        List<String> steps = steps(r);
+        assertEquals("STEP registered owner=" + owner + " mode=fallback held=false", steps.get(0).replaceAll(" refcount=\\d+", ""));
+        assertEquals("STEP acquired owner=" + owner + " mode=fallback held=false", steps.get(1).replaceAll(" refcount=\\d+", ""));
+        assertEquals("STEP unregistered owner=NONE mode=none held=false", steps.get(2).replaceAll(" refcount=\\d+", ""));
+        assertEquals(List.of("NEW->NONE/none", "NONE->" + owner + "/fallback", owner + "->NONE/none"),
+                transitionsOf(r, "main"), r.describe());
+        OwnerLine taken = r.ownerLines().stream().filter(l -> owner.equals(l.get("to"))).findFirst().get();
+        assertEquals(sig, taken.get("sig"), r.describe());
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void loadRegisterUnregisterDlclose1000TimesWithTheAppsOwnJna(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).glibcRseqOff().classPath(System.getProperty("it.jnaJar"))
+                .run(ChurnApp.class, JvmRun.ownerLib("owner"), "1000");
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.stdoutLines().contains("JNA 5.13.0"), "the app's own JNA version\n" + r.describe());
+        assertTrue(r.stdoutLines().contains("CHURN rounds=1000 foreign=1000 none=1000"), r.describe());
+        List<String> transitions = transitionsOf(r, "main");
+        assertEquals(1000, transitions.stream().filter("NONE->FOREIGN/rseq"::equals).count());
+        assertEquals(1000, transitions.stream().filter("FOREIGN->NONE/none"::equals).count());
+    }
+
+    private static List<String> steps(JvmRun.Result r) {
+        return r.stdoutLines().stream().filter(l -> l.startsWith("STEP ")).collect(Collectors.toList());
+    }
+
+    private static List<String> transitionsOf(JvmRun.Result r, String thread) {
+        return r.ownerLines().stream().filter(l -> thread.equals(l.thread())).map(OwnerLine::transition)
+                .collect(Collectors.toList());
+    }
+}

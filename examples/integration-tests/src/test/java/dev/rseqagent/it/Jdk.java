@@ -1,0 +1,57 @@
+package dev.rseqagent.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A JDK the integration tests run on (it.jdks: JDK 17 and Temurin 25). A missing one fails the tests. */
+final class Jdk {
+    private static final Pattern VERSION = Pattern.compile("JAVA_VERSION=\"(\\d+)");
+
+    final Path home;
+    final int feature;
+
+    private Jdk(Path home, int feature) {
+        this.home = home;
+        this.feature = feature;
+    }
+
+    static List<Jdk> all() {
+        List<Jdk> jdks = new ArrayList<>();
+        for (String home : System.getProperty("it.jdks").split(",")) {
+            jdks.add(of(Path.of(home.trim())));
+        }
+        return jdks;
+    }
+
+    private static Jdk of(Path home) {
+        Path release = home.resolve("release");
+        try {
+            Matcher m = VERSION.matcher(Files.readString(release));
+            if (!m.find()) {
+                throw new IllegalStateException("no JAVA_VERSION in " + release);
+            }
+            return new Jdk(home, Integer.parseInt(m.group(1)));
+        } catch (IOException e) {
+            throw new IllegalStateException("JDK " + home + " is missing (it.jdks); install it or fix the path", e);
+        }
+    }
+
+    Path java() {
+        return home.resolve("bin/java");
+    }
+
+    /** JDK 22+ warns on System.load/FFM without it; the README documents it. */
+    List<String> nativeAccessFlags() {
+        return feature >= 22 ? List.of("--enable-native-access=ALL-UNNAMED") : List.of();
+    }
+
+    @Override
+    public String toString() {
+        return "JDK " + feature;
+    }
+}

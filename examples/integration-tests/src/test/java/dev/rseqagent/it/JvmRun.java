@@ -1,0 +1,143 @@
+package dev.rseqagent.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts one application in a fresh JVM, optionally under the agent, and captures what it prints. */
+final class JvmRun {
+    static final String AGENT_JAR = System.getProperty("it.agentJar");
+    static final String APP_CLASSES = System.getProperty("it.appClasses");
+    static final String OWNER_LIB_DIR = System.getProperty("it.ownerLibDir");
+    static final String NO_RSEQ_EXEC = System.getProperty("it.noRseqExec");
+    static final String TUNABLE_OFF = "glibc.pthread.rseq=0";
+
+    private final Jdk jdk;
+    private final List<String> launcher = new ArrayList<>();
+    private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> classPath = new ArrayList<>();
+    private final Map<String, String> env = new HashMap<>();
+    private String agentArgs;
+    private boolean agent = true;
+
+    private JvmRun(Jdk jdk) {
+        this.jdk = jdk;
+        classPath.add(APP_CLASSES);
+        classPath.add(System.getProperty("it.ownerJar"));
+    }
+
+    static JvmRun on(Jdk jdk) {
+        return new JvmRun(jdk);
+    }
+
+    JvmRun agentArgs(String args) {
+        this.agentArgs = args;
+        return this;
+    }
+
+    JvmRun withoutAgent() {
+        this.agent = false;
+        return this;
+    }
+
+    JvmRun env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    JvmRun glibcRseqOff() {
+        return env("GLIBC_TUNABLES", TUNABLE_OFF);
+    }
+
+    JvmRun jvmArg(String arg) {
+        jvmArgs.add(arg);
+        return this;
+    }
+
+    JvmRun classPath(String... entries) {
+        classPath.addAll(Arrays.asList(entries));
+        return this;
+    }
+
+    /** Runs the JVM behind the seccomp launcher that makes rseq fail with errnoName (EPERM, ENOSYS). */
+    JvmRun rseqBlocked(String errnoName) {
+        launcher.add(NO_RSEQ_EXEC);
+        launcher.add(errnoName);
+        return this;
+    }
+
+    static String ownerLib(String variant) {
+        return OWNER_LIB_DIR + "/librseq" + variant + ".so";
+    }
+
+    Result run(Class<?> main, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.add(jdk.java().toString());
+        cmd.addAll(jdk.nativeAccessFlags());
+        if (agent) {
+            cmd.add("-javaagent:" + AGENT_JAR + (agentArgs != null ? "=" + agentArgs : ""));
+        }
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(String.join(File.pathSeparator, classPath));
+        cmd.add(main.getName());
+        cmd.addAll(Arrays.asList(args));
+        Path out = Files.createTempFile("jvm", ".out");
+        Path err = Files.createTempFile("jvm", ".err");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + cmd);
+            }
+            return new Result(cmd, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    static final class Result {
+        final List<String> command;
+        final int exitCode;
+        final String stdout;
+        final String stderr;
+
+        Result(List<String> command, int exitCode, String stdout, String stderr) {
+            this.command = command;
+            this.exitCode = exitCode;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        List<String> stdoutLines() {
+            return stdout.lines().collect(java.util.stream.Collectors.toList());
+        }
+
+        List<String> stderrLines() {
+            return stderr.lines().collect(java.util.stream.Collectors.toList());
+        }
+
+        /** The agent's rseq.owner lines on stderr, parsed. */
+        List<OwnerLine> ownerLines() {
+            return OwnerLine.parseAll(stderr);
+        }
+
+        /** For assertion messages. */
+        String describe() {
+            return "command: " + String.join(" ", command) + "\nexit: " + exitCode + "\n--- stdout\n" + stdout
+                    + "--- stderr\n" + stderr;
+        }
+    }
+}
