@@ -41,9 +41,23 @@ public final class AgentStarterImpl implements AgentStarter {
         try {
             startWith(parsed.options(), log);
         } catch (Throwable t) {
-            AgentHolder.disable(String.valueOf(t));
-            log.error("rseq-agent is disabled, the application runs without it: {}", t.toString());
+            String cause = describe(t);
+            AgentHolder.disable(cause);
+            log.error("rseq-agent is disabled, the application runs without it: {}", cause);
         }
+    }
+
+    /** The root cause in words; denied native access gets the flag that allows it. */
+    static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root.getClass().getName().equals("java.lang.IllegalCallerException")) {
+            return "native access is denied (" + root.getMessage()
+                    + "); start the JVM with --enable-native-access=ALL-UNNAMED";
+        }
+        return root == t ? t.toString() : t + " caused by " + root;
     }
 
     private static void startWith(AgentOptions options, Logger log) throws Exception {

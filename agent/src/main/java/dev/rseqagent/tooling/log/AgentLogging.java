@@ -10,7 +10,6 @@ import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
-import ch.qos.logback.core.status.Status;
 import dev.rseqagent.tooling.options.AgentOption;
 import dev.rseqagent.tooling.options.AgentOptions;
 import org.slf4j.Logger;
@@ -105,12 +104,7 @@ public final class AgentLogging {
         appender.setName(name);
         appender.setEncoder(encoder);
         appender.setImmediateFlush(true);
-        appender.start();
-        boolean failed = context.getStatusManager().getCopyOfStatusList().stream()
-                .anyMatch(s -> s.getLevel() == Status.ERROR);
-        if (failed) {
-            appender.stop();
-        }
+        appender.start(); // stays stopped when its stream cannot be opened
         return appender;
     }
 }

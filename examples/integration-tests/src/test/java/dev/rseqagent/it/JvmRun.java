@@ -27,6 +27,7 @@ final class JvmRun {
     private final Map<String, String> env = new HashMap<>();
     private String agentArgs;
     private boolean agent = true;
+    private boolean nativeAccess = true;
 
     private JvmRun(Jdk jdk) {
         this.jdk = jdk;
@@ -45,6 +46,12 @@ final class JvmRun {
 
     JvmRun withoutAgent() {
         this.agent = false;
+        return this;
+    }
+
+    /** Leaves out the --enable-native-access flag every JDK 22+ run gets. */
+    JvmRun withoutNativeAccessFlag() {
+        this.nativeAccess = false;
         return this;
     }
 
@@ -81,7 +88,9 @@ final class JvmRun {
     Result run(Class<?> main, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.add(jdk.java().toString());
-        cmd.addAll(jdk.nativeAccessFlags());
+        if (nativeAccess) {
+            cmd.addAll(jdk.nativeAccessFlags());
+        }
         if (agent) {
             cmd.add("-javaagent:" + AGENT_JAR + (agentArgs != null ? "=" + agentArgs : ""));
         }

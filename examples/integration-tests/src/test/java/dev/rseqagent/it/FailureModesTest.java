@@ -1,0 +1,73 @@
+package dev.rseqagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rseqagent.it.apps.MapsApp;
+import dev.rseqagent.it.apps.ThreadsApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What the agent does when something around it is not as it expects. */
+class FailureModesTest {
+    @TempDir
+    Path tmp;
+
+    static List<Jdk> jdks() {
+        return Jdk.all();
+    }
+
+    static List<Jdk> jdksThatCanDenyNativeAccess() {
+        List<Jdk> jdks = Jdk.all().stream().filter(j -> j.feature >= 24).collect(Collectors.toList());
+        assertTrue(!jdks.isEmpty(), "it.jdks must include a JDK 24+ (Temurin 25)");
+        return jdks;
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdksThatCanDenyNativeAccess")
+    void deniedNativeAccessDisablesTheAgentWithOneLineNamingTheFlag(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).withoutNativeAccessFlag().jvmArg("--illegal-native-access=deny").classPath(JvmRun.AGENT_JAR)
+                .run(ThreadsApp.class);
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.stdoutLines().contains("DONE"), r.describe());
+        List<String> agentLines = r.stderrLines().stream().filter(l -> l.contains("[rseq-agent]"))
+                .collect(Collectors.toList());
+        assertEquals(1, agentLines.size(), r.describe());
+        assertTrue(agentLines.get(0).contains("--enable-native-access=ALL-UNNAMED"), r.describe());
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void glibcWithoutRseqSymbolsLooksLikeAnAreaNobodyCanName(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).env("RSEQAGENT_TEST_HIDE_GLIBC_SYMBOLS", "1").run(ThreadsApp.class, "acquire");
+        assertEquals(0, r.exitCode, r.describe());
+        assertEquals("NEW->UNKNOWN/fallback", ThreadOwnershipTest.single(r, "main", "premain").transition(), r.describe());
+        assertTrue(r.stdoutLines().contains("STATE worker-1 UNKNOWN fallback"), r.describe());
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void twoAgentJarsLoadOneShim(Jdk jdk) throws Exception {
+        Path copy = tmp.resolve("copy-of-rseq-agent.jar");
+        Files.copy(Path.of(JvmRun.AGENT_JAR), copy, StandardCopyOption.REPLACE_EXISTING);
+        JvmRun.Result r = JvmRun.on(jdk).jvmArg("-javaagent:" + copy).run(MapsApp.class);
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.stdoutLines().get(0).startsWith("SHIM_COPIES 1 "), r.describe());
+        assertTrue(r.stderr.contains("already running"), r.describe());
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void anUnwritableLogFileFallsBackToStderrWithAWarning(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).agentArgs("log=file:/proc/no/such/dir/agent.log").run(ThreadsApp.class);
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.stderr.contains("WARN cannot write the agent log to /proc/no/such/dir/agent.log"), r.describe());
+        assertEquals("NEW->GLIBC/rseq", ThreadOwnershipTest.single(r, "main", "premain").transition(), r.describe());
+    }
+}
