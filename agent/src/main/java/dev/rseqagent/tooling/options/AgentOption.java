@@ -47,7 +47,10 @@ public enum AgentOption {
     /** Names are case-insensitive; a file path keeps its case. */
     String normalize(String rawValue) {
         String value = rawValue.trim();
-        return value.startsWith("file:") ? value : value.toLowerCase(Locale.ROOT);
+        if (value.regionMatches(true, 0, "file:", 0, "file:".length())) {
+            return "file:" + value.substring("file:".length());
+        }
+        return value.toLowerCase(Locale.ROOT);
     }
 
     /** {@code -Drseq.agent.<key>} */

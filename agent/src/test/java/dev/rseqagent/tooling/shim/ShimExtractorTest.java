@@ -1,0 +1,218 @@
+package dev.rseqagent.tooling.shim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShimExtractorTest {
+    private static final String RESOURCE = "META-INF/native/linux-x86_64/librseqagent-x86_64.so";
+    private static final String USER = System.getProperty("user.name");
+
+    @TempDir
+    Path tmp;
+
+    private URLClassLoader loader;
+
+    @AfterEach
+    void closeLoader() throws IOException {
+        if (loader != null) {
+            loader.close();
+        }
+    }
+
+    private Path base() throws IOException {
+        return Files.createDirectories(tmp.resolve("base"));
+    }
+
+    /** A class loader that serves {@code bytes} as {@link #RESOURCE}, and nothing else. */
+    private ClassLoader loaderWith(byte[] bytes) throws IOException {
+        Path root = tmp.resolve("resources-" + System.nanoTime());
+        Path file = root.resolve(RESOURCE);
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+        if (loader != null) {
+            loader.close();
+        }
+        loader = new URLClassLoader(new URL[] {root.toUri().toURL()}, null);
+        return loader;
+    }
+
+    private static String hashPrefix(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<Path> listing(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    @Test
+    void extractsIntoAPrivateDirectoryNamedByContentHash() throws Exception {
+        byte[] content = bytes("\u007fELF pretend shim");
+
+        Path extracted = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+
+        Path dir = base().resolve("rseq-agent-" + USER);
+        assertEquals(dir.resolve("librseqagent-x86_64-" + hashPrefix(content) + ".so"), extracted);
+        assertEquals(16, hashPrefix(content).length());
+        assertArrayEquals(content, Files.readAllBytes(extracted));
+        assertTrue(Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        assertEquals(USER, Files.getOwner(dir).getName());
+        assertEquals(List.of(extracted), listing(dir), "no temporary file left behind");
+    }
+
+    @Test
+    void sameContentTwiceGivesTheSamePath() throws Exception {
+        byte[] content = bytes("shim v1");
+        Path first = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+
+        Path second = ShimExtractor.extract(loaderWith(content.clone()), RESOURCE, base(), USER);
+
+        assertEquals(first, second);
+        assertArrayEquals(content, Files.readAllBytes(second));
+        assertEquals(1, listing(first.getParent()).size());
+    }
+
+    @Test
+    void differentContentGetsADifferentPathAndKeepsTheOldOne() throws Exception {
+        Path v1 = ShimExtractor.extract(loaderWith(bytes("shim v1")), RESOURCE, base(), USER);
+
+        Path v2 = ShimExtractor.extract(loaderWith(bytes("shim v2")), RESOURCE, base(), USER);
+
+        assertNotEquals(v1, v2);
+        assertEquals(v1.getParent(), v2.getParent());
+        assertArrayEquals(bytes("shim v1"), Files.readAllBytes(v1));
+        assertArrayEquals(bytes("shim v2"), Files.readAllBytes(v2));
+    }
+
+    @Test
+    void truncatedFileAtTheTargetIsReplaced() throws Exception {
+        byte[] content = bytes("the whole shim");
+        Path target = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+        Files.write(target, bytes("the whole"));
+
+        Path again = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+
+        assertEquals(target, again);
+        assertArrayEquals(content, Files.readAllBytes(again));
+    }
+
+    @Test
+    void symlinkAtTheTargetIsReplacedNotFollowed() throws Exception {
+        byte[] content = bytes("shim");
+        Path dir = ShimExtractor.privateDirectory(base().resolve("rseq-agent-" + USER), USER);
+        Path target = dir.resolve("librseqagent-x86_64-" + hashPrefix(content) + ".so");
+        Path elsewhere = Files.write(tmp.resolve("elsewhere"), bytes("shim"));
+        Files.createSymbolicLink(target, elsewhere);
+
+        Path extracted = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+
+        assertEquals(target, extracted);
+        assertTrue(Files.isRegularFile(extracted, LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.isSymbolicLink(extracted));
+        assertArrayEquals(bytes("shim"), Files.readAllBytes(elsewhere));
+    }
+
+    @Test
+    void missingResourceIsAnIOException() throws Exception {
+        ClassLoader empty = loaderWith(bytes("x"));
+
+        IOException e = assertThrows(IOException.class,
+                () -> ShimExtractor.extract(empty, "META-INF/native/linux-aarch64/librseqagent-aarch64.so", base(), USER));
+
+        assertTrue(e.getMessage().contains("librseqagent-aarch64.so"), e.getMessage());
+        assertFalse(Files.exists(base().resolve("rseq-agent-" + USER)), "nothing created for a missing shim");
+    }
+
+    @Test
+    void existingPrivateDirectoryIsReused() throws Exception {
+        Path dir = base().resolve("rseq-agent-" + USER);
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+
+        Path extracted = ShimExtractor.extract(loaderWith(bytes("s")), RESOURCE, base(), USER);
+
+        assertEquals(dir, extracted.getParent());
+    }
+
+    @Test
+    void refusesAnExistingDirectoryThatGroupOrOthersCanUse() throws Exception {
+        for (String perms : List.of("rwxr-x---", "rwx---r-x", "rwxrwxrwx", "rwx-w----")) {
+            Path dir = base().resolve("rseq-agent-" + USER);
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(perms));
+            ClassLoader resources = loaderWith(bytes("s"));
+
+            IOException e = assertThrows(IOException.class,
+                    () -> ShimExtractor.extract(resources, RESOURCE, base(), USER), perms);
+
+            assertTrue(e.getMessage().contains("has permissions " + perms), e.getMessage());
+            assertEquals(List.of(), listing(dir), "nothing written into a refused directory");
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void refusesASymlinkInPlaceOfTheDirectory() throws Exception {
+        Path real = tmp.resolve("attacker-dir");
+        Files.createDirectory(real, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
+        Path link = Files.createSymbolicLink(base().resolve("rseq-agent-" + USER), real);
+        ClassLoader resources = loaderWith(bytes("s"));
+
+        IOException e = assertThrows(IOException.class,
+                () -> ShimExtractor.extract(resources, RESOURCE, base(), USER));
+
+        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(List.of(), listing(real), "nothing written through the link");
+    }
+
+    @Test
+    void refusesAPlainFileInPlaceOfTheDirectory() throws Exception {
+        Files.write(base().resolve("rseq-agent-" + USER), bytes("not a dir"));
+        ClassLoader resources = loaderWith(bytes("s"));
+
+        assertThrows(IOException.class, () -> ShimExtractor.extract(resources, RESOURCE, base(), USER));
+    }
+
+    @Test
+    void refusesADirectoryOwnedBySomeoneElse() throws Exception {
+        String otherUser = USER + "-other";
+        Path dir = base().resolve("rseq-agent-" + otherUser);
+        Files.createDirectory(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        ClassLoader resources = loaderWith(bytes("s"));
+
+        IOException e = assertThrows(IOException.class,
+                () -> ShimExtractor.extract(resources, RESOURCE, base(), otherUser));
+
+        assertTrue(e.getMessage().contains("belongs to " + USER + ", not " + otherUser), e.getMessage());
+        assertEquals(List.of(), listing(dir));
+    }
+}
