@@ -124,8 +124,9 @@ int rseqagent_counters(int64_t *out);
 
 /*
  * Move up to max queued reports (events the shim made on its own, such as
- * thread exits) into buf, RSEQAGENT_REPORT_FIELDS values each; wait up to
- * timeout_ms for the first one. Returns the number moved.
+ * thread exits) into buf, RSEQAGENT_REPORT_FIELDS values each. Waits until
+ * the queue is half full or timeout_ms has passed (pushes do not wake the
+ * drainer one by one), then moves what is there. Returns the number moved.
  */
 int rseqagent_events_drain(int64_t *buf, int max, int timeout_ms);
 

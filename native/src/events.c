@@ -2,7 +2,9 @@
  * events.c — a bounded queue of ownership reports the shim makes on its own
  * (thread exits), drained by the agent's logger thread. Reports made on a
  * thread that calls us (probes) go straight back to the caller instead, so
- * they are logged before that thread does anything else.
+ * they are logged before that thread does anything else. A push wakes the
+ * drainer only once the queue is half full: waking it for every exiting
+ * thread would double the cost of a thread's life; it polls instead.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,7 +17,7 @@
 #define QUEUE_CAPACITY 4096
 
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t queue_nonempty = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t queue_half_full = PTHREAD_COND_INITIALIZER;
 static int64_t queue[QUEUE_CAPACITY][RSEQAGENT_REPORT_FIELDS];
 static unsigned head; /* next to drain */
 static unsigned used;
@@ -29,7 +31,8 @@ void _rseqagent_event_push(const int64_t *report)
     } else {
         memcpy(queue[(head + used) % QUEUE_CAPACITY], report, sizeof(queue[0]));
         used++;
-        pthread_cond_signal(&queue_nonempty);
+        if (used == QUEUE_CAPACITY / 2)
+            pthread_cond_signal(&queue_half_full);
     }
     pthread_mutex_unlock(&queue_lock);
 }
@@ -57,8 +60,8 @@ RSEQAGENT_EXPORT int rseqagent_events_drain(int64_t *buf, int max, int timeout_m
     struct timespec deadline;
     deadline_after(&deadline, timeout_ms);
     pthread_mutex_lock(&queue_lock);
-    while (used == 0) {
-        if (pthread_cond_timedwait(&queue_nonempty, &queue_lock, &deadline) == ETIMEDOUT)
+    while (used < QUEUE_CAPACITY / 2) {
+        if (pthread_cond_timedwait(&queue_half_full, &queue_lock, &deadline) == ETIMEDOUT)
             break;
     }
     int n = 0;
@@ -88,5 +91,5 @@ void _rseqagent_events_atfork_child(void)
     used = 0;
     head = 0;
     pthread_mutex_unlock(&queue_lock);
-    pthread_cond_init(&queue_nonempty, NULL);
+    pthread_cond_init(&queue_half_full, NULL);
 }

@@ -41,10 +41,10 @@ void _rseqagent_events_atfork_prepare(void);
 void _rseqagent_events_atfork_parent(void);
 void _rseqagent_events_atfork_child(void);
 
-/* "jvm_hook.c" — exported for the agent's JNA binding, not public C API */
+/* "jvm_hook.c" — JNI entry (JvmHook's native is registered, not exported) */
 
 #ifdef _JAVASOFT_JNI_H_
-int rseqagent_jvm_hook_thread_start(JNIEnv *env, const char *class_name, const char *method_name);
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved);
 #endif
 
 #endif

@@ -1,51 +1,61 @@
 /*
- * jvm_hook.c — JNI/JVMTI glue only: calls a Java method on every Java thread
- * the JVM starts, on that thread, before it runs user code (JVMTI
- * ThreadStart). The Java side probes and logs; this file decides nothing.
+ * jvm_hook.c — JNI/JVMTI glue only. The agent System.loads the shim (the same
+ * mapping JNA opens, so one copy) and JNI_OnLoad registers one native,
+ * JvmHook.install0: from then on every Java thread the JVM starts is probed
+ * on that thread before it runs user code (JVMTI ThreadStart), and the report
+ * is handed to a Java method, which logs it. This path is pure JNI: JNA's
+ * first call on a new thread costs ~15 us, and JNA's own start-up ~50 ms,
+ * which must not sit before the application's main.
  */
 #include <errno.h>
 #include <jni.h>
 #include <jvmti.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
 
+#define HOOK_HOLDER "dev/rseqagent/tooling/shim/JvmHook"
+
 static jvmtiEnv *hook_jvmti;
-static jclass hook_class;      /* global ref */
-static jmethodID hook_method;  /* static void m() */
+static jclass hook_class;     /* global ref; NULL: probe only */
+static jmethodID hook_method; /* static void m(long[] report) */
+
+/* Probe the calling thread into a new long[] (NULL if that failed). */
+static jlongArray probe_to_array(JNIEnv *env)
+{
+    int64_t report[RSEQAGENT_REPORT_FIELDS];
+    if (rseqagent_thread_probe(report, 0) != 0)
+        return NULL;
+    jlongArray array = (*env)->NewLongArray(env, RSEQAGENT_REPORT_FIELDS);
+    if (!array) {
+        (*env)->ExceptionClear(env);
+        return NULL;
+    }
+    (*env)->SetLongArrayRegion(env, array, 0, RSEQAGENT_REPORT_FIELDS, (const jlong *)report);
+    return array;
+}
 
 static void JNICALL on_thread_start(jvmtiEnv *jvmti, JNIEnv *env, jthread thread)
 {
     (void)jvmti;
     (void)thread;
-    (*env)->CallStaticVoidMethod(env, hook_class, hook_method);
+    if (!hook_class) {
+        int64_t report[RSEQAGENT_REPORT_FIELDS];
+        rseqagent_thread_probe(report, 0); /* still record the first owner */
+        return;
+    }
+    jlongArray report = probe_to_array(env);
+    if (!report)
+        return;
+    (*env)->CallStaticVoidMethod(env, hook_class, hook_method, report);
     if ((*env)->ExceptionCheck(env))
         (*env)->ExceptionClear(env); /* the agent must never break the thread */
+    (*env)->DeleteLocalRef(env, report);
 }
 
-static int hook_resolve(JNIEnv *env, const char *class_name, const char *method_name)
+static int hook_enable(JavaVM *vm)
 {
-    jclass local = (*env)->FindClass(env, class_name);
-    if (!local) {
-        (*env)->ExceptionClear(env);
-        return -ENOENT;
-    }
-    hook_method = (*env)->GetStaticMethodID(env, local, method_name, "()V");
-    if (!hook_method) {
-        (*env)->ExceptionClear(env);
-        (*env)->DeleteLocalRef(env, local);
-        return -ENOENT;
-    }
-    hook_class = (*env)->NewGlobalRef(env, local);
-    (*env)->DeleteLocalRef(env, local);
-    return hook_class ? 0 : -ENOMEM;
-}
-
-static int hook_enable(JNIEnv *env)
-{
-    JavaVM *vm;
-    if ((*env)->GetJavaVM(env, &vm) != JNI_OK)
-        return -EIO;
     if ((*vm)->GetEnv(vm, (void **)&hook_jvmti, JVMTI_VERSION_1_2) != JNI_OK)
         return -ENOTSUP;
     jvmtiEventCallbacks callbacks;
@@ -60,19 +70,68 @@ static int hook_enable(JNIEnv *env)
 }
 
 /*
- * Call class_name.method_name()V (JNI slashed name, found through the class
- * loader of the calling native method) on every thread the JVM starts from
- * now on. Once per process. pre: called from a Java thread through JNI.
+ * JvmHook.install0(Class<?> hook, String method, long[] callerReport):
+ * probe every Java thread started from now on and, when hook is not null,
+ * call hook.method(long[] report) on it; fill callerReport with the probe of
+ * the calling thread. Once per process. Returns 0 or -errno.
  */
-RSEQAGENT_EXPORT int rseqagent_jvm_hook_thread_start(JNIEnv *env, const char *class_name,
-                                                     const char *method_name)
+static jint JNICALL rseqagent_jvm_hook_install0(JNIEnv *env, jclass holder, jclass hook, jstring method,
+                                                jlongArray caller_report)
 {
-    if (!env || !class_name || !method_name)
-        return -EINVAL;
-    if (hook_class)
+    (void)holder;
+    static int installed;
+    if (installed)
         return -EALREADY;
-    int rc = hook_resolve(env, class_name, method_name);
-    if (rc == 0)
-        rc = hook_enable(env);
+    if (!caller_report || (*env)->GetArrayLength(env, caller_report) < RSEQAGENT_REPORT_FIELDS)
+        return -EINVAL;
+    int64_t report[RSEQAGENT_REPORT_FIELDS];
+    int rc = rseqagent_thread_probe(report, 0);
+    if (rc)
+        return rc;
+    (*env)->SetLongArrayRegion(env, caller_report, 0, RSEQAGENT_REPORT_FIELDS, (const jlong *)report);
+    if (hook) {
+        const char *name = method ? (*env)->GetStringUTFChars(env, method, NULL) : NULL;
+        hook_method = name ? (*env)->GetStaticMethodID(env, hook, name, "([J)V") : NULL;
+        if (name)
+            (*env)->ReleaseStringUTFChars(env, method, name);
+        if (!hook_method) {
+            (*env)->ExceptionClear(env);
+            return -ENOENT;
+        }
+        hook_class = (*env)->NewGlobalRef(env, hook);
+    }
+    JavaVM *vm;
+    if ((*env)->GetJavaVM(env, &vm) != JNI_OK)
+        return -EIO;
+    rc = hook_enable(vm);
+    installed = rc == 0;
     return rc;
+}
+
+/* ---- Registration Table ---- */
+static const JNINativeMethod hook_methods[] = {
+    { "install0", "(Ljava/lang/Class;Ljava/lang/String;[J)I", (void *)rseqagent_jvm_hook_install0 },
+};
+/* ---- Registration Table End ---- */
+
+/*
+ * Registers JvmHook's native through the class loader of the class that
+ * called System.load (the agent's). Loaded by anyone else, the shim still
+ * loads: without JvmHook there is simply no hook to register.
+ */
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
+{
+    (void)reserved;
+    JNIEnv *env;
+    if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8) != JNI_OK)
+        return JNI_VERSION_1_8;
+    jclass holder = (*env)->FindClass(env, HOOK_HOLDER);
+    if (!holder) {
+        (*env)->ExceptionClear(env);
+        return JNI_VERSION_1_8;
+    }
+    if ((*env)->RegisterNatives(env, holder, hook_methods, sizeof(hook_methods) / sizeof(hook_methods[0])) != 0)
+        (*env)->ExceptionClear(env);
+    (*env)->DeleteLocalRef(env, holder);
+    return JNI_VERSION_1_8;
 }

@@ -102,6 +102,20 @@ public final class AgentClassLoader extends ClassLoader {
         }
     }
 
+    /** Straight from the jar: no jar: URL handler on the start-up path. */
+    @Override
+    public InputStream getResourceAsStream(String name) {
+        JarEntry entry = jar.getJarEntry(PREFIX + name);
+        if (entry == null) {
+            return super.getResourceAsStream(name);
+        }
+        try {
+            return jar.getInputStream(entry);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     @Override
     protected URL findResource(String name) {
         if (jar.getJarEntry(PREFIX + name) == null) {

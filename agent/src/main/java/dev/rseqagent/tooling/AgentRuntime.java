@@ -3,51 +3,68 @@ package dev.rseqagent.tooling;
 import dev.rseqagent.bootstrap.Report;
 import dev.rseqagent.bootstrap.RseqBridge;
 import dev.rseqagent.tooling.log.OwnershipLog;
-import dev.rseqagent.tooling.shim.Shim;
+import dev.rseqagent.tooling.shim.ControlPlane;
+import java.util.concurrent.CountDownLatch;
 
-/** The running agent: probes through the shim and logs what changed. */
+/**
+ * The running agent: probes through the shim's control plane and logs what
+ * changed. The control plane is bound in the background after premain; a
+ * call that needs it before then waits for it.
+ */
 final class AgentRuntime implements RseqBridge {
-    private final Shim shim;
     private final OwnershipLog ownership;
+    private final CountDownLatch bound = new CountDownLatch(1);
+    private volatile ControlPlane controlPlane;
+    private volatile String bindFailure;
 
-    AgentRuntime(Shim shim, OwnershipLog ownership) {
-        this.shim = shim;
+    AgentRuntime(OwnershipLog ownership) {
         this.ownership = ownership;
     }
 
-    /** Probes the calling thread and logs the result; {@code at} names the occasion. */
-    long[] probeAndLog(int flags, String at) {
-        long[] report = shim.probe(flags);
-        ownership.onProbe(report, Thread.currentThread().getName(), at);
-        return report;
+    void controlPlaneBound(ControlPlane plane) {
+        controlPlane = plane;
+        bound.countDown();
     }
 
-    @Override
-    public long[] probeCurrentThread(int flags) {
-        return probeAndLog(flags, "api");
+    void controlPlaneFailed(String cause) {
+        bindFailure = cause;
+        bound.countDown();
     }
 
-    @Override
-    public long[] counters() {
-        return shim.counters();
-    }
-
-    @Override
-    public long[] processInfo() {
-        return shim.processInfo();
-    }
-
-    Shim shim() {
-        return shim;
+    /** @throws IllegalStateException if the control plane could not be bound */
+    ControlPlane controlPlane() {
+        StartupThread.awaitUninterruptibly(bound);
+        ControlPlane plane = controlPlane;
+        if (plane == null) {
+            throw new IllegalStateException("rseq-agent's control plane is unavailable: " + bindFailure);
+        }
+        return plane;
     }
 
     OwnershipLog ownership() {
         return ownership;
     }
 
+    @Override
+    public long[] probeCurrentThread(int flags) {
+        long[] report = controlPlane().probe(flags);
+        ownership.onProbe(report, Thread.currentThread().getName(), "api");
+        return report;
+    }
+
+    @Override
+    public long[] counters() {
+        return controlPlane().counters();
+    }
+
+    @Override
+    public long[] processInfo() {
+        return controlPlane().processInfo();
+    }
+
     /** Logs the reports the shim queued on its own (thread exits); returns how many. */
     int drainEvents(long[] buf, int timeoutMs) {
-        int n = shim.drainEvents(buf, buf.length / Report.REPORT_FIELDS, timeoutMs);
+        int n = controlPlane().drainEvents(buf, buf.length / Report.REPORT_FIELDS, timeoutMs);
         for (int i = 0; i < n; i++) {
             long[] report = new long[Report.REPORT_FIELDS];
             System.arraycopy(buf, i * Report.REPORT_FIELDS, report, 0, Report.REPORT_FIELDS);

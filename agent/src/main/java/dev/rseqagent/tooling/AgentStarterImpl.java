@@ -1,13 +1,15 @@
 package dev.rseqagent.tooling;
 
+import dev.rseqagent.Owner;
 import dev.rseqagent.bootstrap.AgentHolder;
 import dev.rseqagent.bootstrap.AgentStarter;
 import dev.rseqagent.bootstrap.Report;
-import dev.rseqagent.tooling.log.AgentLogging;
 import dev.rseqagent.tooling.log.OwnershipLog;
+import dev.rseqagent.tooling.options.AgentOption;
 import dev.rseqagent.tooling.options.AgentOptions;
 import dev.rseqagent.tooling.options.OptionParser;
 import dev.rseqagent.tooling.shim.Errno;
+import dev.rseqagent.tooling.shim.JvmHook;
 import dev.rseqagent.tooling.shim.Platform;
 import dev.rseqagent.tooling.shim.Shim;
 import java.lang.instrument.Instrumentation;
@@ -18,9 +20,11 @@ import org.slf4j.Logger;
 
 /**
  * Starts the agent inside its isolated class loader (called reflectively from
- * {@code dev.rseqagent.bootstrap.Agent}). Order matters: options are checked
- * before anything native loads; any failure disables the agent with one line
- * and the application carries on.
+ * {@code dev.rseqagent.bootstrap.Agent}). On premain's thread, in order:
+ * options (before anything native loads), the shim (System.load), the
+ * thread-start hook, and main's own line once logging (built meanwhile on a
+ * second thread) is ready. The JNA control plane follows on that second thread. Any failure disables the agent with one line and
+ * the application carries on.
  */
 public final class AgentStarterImpl implements AgentStarter {
     @Override
@@ -36,15 +40,69 @@ public final class AgentStarterImpl implements AgentStarter {
                     + "; rseq-agent is disabled, the application runs without it");
             return;
         }
-        AgentLogging logging = AgentLogging.configure(parsed.options());
-        Logger log = logging.logger();
+        StartupThread startup = StartupThread.start(parsed.options());
+        Platform platform = Platform.current(System.getProperty("os.name"), System.getProperty("os.arch"));
+        Shim shim = null;
+        long[] main = null;
+        Throwable failure = null;
         try {
-            startWith(parsed.options(), log);
+            if (platform != null) {
+                shim = Shim.load(AgentStarterImpl.class.getClassLoader(), platform,
+                        Path.of(System.getProperty("java.io.tmpdir")), System.getProperty("user.name"));
+                // With first sightings not logged, Java is not called on each thread start at all.
+                main = JvmHook.install(logsFirstSightings(parsed.options()) ? ThreadStartHook.class : null,
+                        ThreadStartHook.METHOD);
+            }
+        } catch (Throwable t) {
+            failure = t;
+        }
+        Logger log = startup.awaitLogger();
+        AgentRuntime runtime = null;
+        try {
+            if (failure != null) {
+                throw failure;
+            }
+            runtime = startWith(platform, shim, main, log);
         } catch (Throwable t) {
             String cause = describe(t);
             AgentHolder.disable(cause);
             log.error("rseq-agent is disabled, the application runs without it: {}", cause);
+        } finally {
+            ThreadStartHook.install(runtime);
+            startup.handOver(shim, runtime);
         }
+    }
+
+    private static boolean logsFirstSightings(AgentOptions options) {
+        String level = options.get(AgentOption.LOG_LEVEL);
+        return !options.get(AgentOption.LOG).equals("none")
+                && (level.equals("info") || level.equals("debug") || level.equals("trace"));
+    }
+
+    private static AgentRuntime startWith(Platform platform, Shim shim, long[] main, Logger log) {
+        if (platform == null) {
+            String where = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
+            AgentHolder.disable("no shim for " + where);
+            log.warn("rseq-agent is disabled: no native shim for {} (Linux x86_64 and aarch64 only)", where);
+            return null;
+        }
+        log.debug("rseq-agent shim: {}", shim.path());
+        AgentRuntime runtime = new AgentRuntime(new OwnershipLog(log));
+        warnIfUnavailable(main, log);
+        runtime.ownership().onProbe(main, Thread.currentThread().getName(), "premain");
+        AgentHolder.install(runtime);
+        return runtime;
+    }
+
+    /** rseq availability is per process (kernel, or a seccomp filter set before exec): one warning. */
+    private static void warnIfUnavailable(long[] report, Logger log) {
+        if (Owner.ofCode(report[Report.R_OWNER]) != Owner.UNAVAILABLE) {
+            return;
+        }
+        int errno = (int) report[Report.R_ERRNO];
+        log.warn("rseq is unavailable in this process (the rseq system call fails with {}: {}); "
+                + "every thread uses the fallback", Errno.name(errno),
+                errno == 38 ? "no kernel support, or blocked by seccomp" : "blocked, e.g. by a seccomp filter");
     }
 
     /** The root cause in words; denied native access gets the flag that allows it. */
@@ -60,39 +118,11 @@ public final class AgentStarterImpl implements AgentStarter {
         return root == t ? t.toString() : t + " caused by " + root;
     }
 
-    private static void startWith(AgentOptions options, Logger log) throws Exception {
-        Platform platform = Platform.current(System.getProperty("os.name"), System.getProperty("os.arch"));
-        if (platform == null) {
-            String where = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
-            AgentHolder.disable("no shim for " + where);
-            log.warn("rseq-agent is disabled: no native shim for {} (Linux x86_64 and aarch64 only)", where);
-            return;
-        }
-        Shim shim = Shim.load(AgentStarterImpl.class.getClassLoader(), platform,
-                Path.of(System.getProperty("java.io.tmpdir")), System.getProperty("user.name"));
-        log.debug("rseq-agent options: {}; shim: {}", options, shim.path());
-        warnIfUnavailable(shim.processInfo(), log);
-        AgentRuntime runtime = new AgentRuntime(shim, new OwnershipLog(log));
-        AgentHolder.install(runtime);
-        runtime.probeAndLog(0, "premain");
-        ThreadStartHook.install(runtime);
-        shim.hookThreadStart(ThreadStartHook.class, ThreadStartHook.METHOD);
-        EventDrainer.start(runtime);
-    }
-
-    /** One warning per process when no thread can use rseq at all. */
-    private static void warnIfUnavailable(long[] info, Logger log) {
-        int errno = (int) info[Report.P_KERNEL_ERRNO];
-        if (errno != 0) {
-            log.warn("rseq is unavailable in this process (the rseq system call fails with {}: {}); "
-                    + "every thread uses the fallback", Errno.name(errno),
-                    errno == 38 ? "no kernel support, or blocked by seccomp" : "blocked, e.g. by a seccomp filter");
-        }
-    }
-
     private static Map<String, String> systemProperties() {
         Map<String, String> props = new HashMap<>();
-        System.getProperties().forEach((k, v) -> props.put(String.valueOf(k), String.valueOf(v)));
+        for (String name : System.getProperties().stringPropertyNames()) {
+            props.put(name, System.getProperty(name));
+        }
         return props;
     }
 }

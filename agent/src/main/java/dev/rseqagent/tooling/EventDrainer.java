@@ -8,7 +8,7 @@ import dev.rseqagent.bootstrap.Report;
  */
 final class EventDrainer implements Runnable {
     private static final int BATCH = 64;
-    private static final int WAIT_MS = 500;
+    private static final int WAIT_MS = 250;
 
     private final AgentRuntime runtime;
     private final long[] buf = new long[BATCH * Report.REPORT_FIELDS];
@@ -22,7 +22,12 @@ final class EventDrainer implements Runnable {
         Thread thread = new Thread(drainer, "rseq-agent-events");
         thread.setDaemon(true);
         thread.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(drainer::drainRemaining, "rseq-agent-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread("rseq-agent-shutdown") {
+            @Override
+            public void run() {
+                drainer.drainRemaining();
+            }
+        });
     }
 
     @Override

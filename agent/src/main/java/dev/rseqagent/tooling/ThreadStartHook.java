@@ -1,30 +1,39 @@
 package dev.rseqagent.tooling;
 
+import java.util.concurrent.CountDownLatch;
+
 /**
  * Called by the shim (JVMTI ThreadStart) on every Java thread the JVM starts,
- * on that thread, before its first statement: the thread's ownership line is
- * printed before it runs any user code.
+ * on that thread, before its first statement, with the shim's probe of it:
+ * the thread's ownership line is printed before it runs any user code.
  */
 final class ThreadStartHook {
     static final String METHOD = "onThreadStart";
 
+    private static final CountDownLatch INSTALLED = new CountDownLatch(1);
     private static volatile AgentRuntime runtime;
 
     private ThreadStartHook() {
     }
 
+    /** Once premain has its logging; null when the agent did not start (threads then go unlogged). */
     static void install(AgentRuntime running) {
         runtime = running;
+        INSTALLED.countDown();
     }
 
-    /** Never throws: a failure here must not break the thread being started. */
-    static void onThreadStart() {
+    /**
+     * Never throws: a failure here must not break the thread being started. A thread
+     * that starts while premain still builds the agent's logging waits for it (milliseconds).
+     */
+    static void onThreadStart(long[] report) {
+        StartupThread.awaitUninterruptibly(INSTALLED);
         AgentRuntime running = runtime;
         if (running == null) {
             return;
         }
         try {
-            running.probeAndLog(0, "thread-start");
+            running.ownership().onProbe(report, Thread.currentThread().getName(), "thread-start");
         } catch (Throwable t) {
             running.ownership().probeFailed(Thread.currentThread().getName(), t);
         }

@@ -32,7 +32,8 @@ final class FirstSightLimiter {
             inWindow++;
             return true;
         }
-        suppressed.merge(ownerMode, 1, Integer::sum);
+        Integer count = suppressed.get(ownerMode);
+        suppressed.put(ownerMode, count == null ? 1 : count + 1);
         return false;
     }
 

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
-import java.time.Instant;
 import java.util.List;
 import org.slf4j.event.KeyValuePair;
 
@@ -16,7 +15,10 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
     @Override
     public String doLayout(ILoggingEvent event) {
         StringBuilder sb = new StringBuilder(200).append('{');
-        field(sb, "ts", Instant.ofEpochMilli(event.getTimeStamp()).toString());
+        string(sb, "ts");
+        sb.append(":\"");
+        LogTime.appendIsoUtc(sb, event.getTimeStamp());
+        sb.append('"');
         sb.append(',');
         field(sb, "level", event.getLevel().toString());
         sb.append(',');

@@ -4,22 +4,16 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.slf4j.event.KeyValuePair;
 
-/** {@code 12:34:56.789 [rseq-agent] INFO message key=value ...}: one line per event. */
+/** {@code 2026-11-26T12:34:56.789Z [rseq-agent] INFO message key=value ...}: one line per event. */
 public final class TextLayout extends LayoutBase<ILoggingEvent> {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
-            .withZone(ZoneId.systemDefault());
-
     @Override
     public String doLayout(ILoggingEvent event) {
         StringBuilder sb = new StringBuilder(160);
-        sb.append(TIME.format(Instant.ofEpochMilli(event.getTimeStamp())))
-                .append(" [rseq-agent] ").append(event.getLevel()).append(' ')
+        LogTime.appendIsoUtc(sb, event.getTimeStamp());
+        sb.append(" [rseq-agent] ").append(event.getLevel()).append(' ')
                 .append(event.getFormattedMessage());
         List<KeyValuePair> pairs = event.getKeyValuePairs();
         if (pairs != null) {
@@ -35,10 +29,19 @@ public final class TextLayout extends LayoutBase<ILoggingEvent> {
         return sb.toString();
     }
 
+    private static boolean isPlain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c == '"' || c == '=') {
+                return false;
+            }
+        }
+        return !value.isEmpty();
+    }
+
     /** Values with spaces, quotes or '=' are quoted so a line splits unambiguously. */
     static void appendValue(StringBuilder sb, String value) {
-        boolean plain = !value.isEmpty() && value.chars().noneMatch(c -> c <= ' ' || c == '"' || c == '=');
-        if (plain) {
+        if (isPlain(value)) {
             sb.append(value);
             return;
         }

@@ -1,30 +1,23 @@
 package dev.rseqagent.tooling.options;
 
 import java.util.Locale;
-import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * Every agent option, defined once: its key, default, accepted values and
  * meaning. The README's options table lists the same rows.
  */
 public enum AgentOption {
-    LOG_LEVEL("log.level", "info", "off|error|warn|info|debug|trace",
-            Set.of("off", "error", "warn", "info", "debug", "trace")::contains),
-    LOG("log", "stderr", "stderr|none|file:<path>",
-            v -> v.equals("stderr") || v.equals("none") || (v.startsWith("file:") && v.length() > "file:".length())),
-    LOG_FORMAT("log.format", "text", "text|json", Set.of("text", "json")::contains);
+    LOG_LEVEL("log.level", "info", "off|error|warn|info|debug|trace"),
+    LOG("log", "stderr", "stderr|none|file:<path>"),
+    LOG_FORMAT("log.format", "text", "text|json");
 
     private final String key;
     private final String defaultValue;
     private final String accepted;
-    private final Predicate<String> validator;
-
-    AgentOption(String key, String defaultValue, String accepted, Predicate<String> validator) {
+    AgentOption(String key, String defaultValue, String accepted) {
         this.key = key;
         this.defaultValue = defaultValue;
         this.accepted = accepted;
-        this.validator = validator;
     }
 
     public String key() {
@@ -40,8 +33,17 @@ public enum AgentOption {
         return accepted;
     }
 
+    /** One of the accepted words, or a non-empty value after a {@code prefix:<...>} form. */
     boolean accepts(String value) {
-        return validator.test(value);
+        for (String form : accepted.split("\\|")) {
+            int placeholder = form.indexOf('<');
+            boolean ok = placeholder < 0 ? value.equals(form)
+                    : value.startsWith(form.substring(0, placeholder)) && value.length() > placeholder;
+            if (ok) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Names are case-insensitive; a file path keeps its case. */

@@ -33,4 +33,14 @@ public final class Platform {
     public String tag() {
         return "linux-" + arch;
     }
+
+    /** Where the agent jar keeps the shim for this platform. */
+    String shimResource() {
+        return "META-INF/native/" + tag() + "/librseqagent-" + arch + ".so";
+    }
+
+    /** Where JNA keeps its dispatch library for this platform (JNA's own platform names). */
+    String jnaDispatchResource() {
+        return "com/sun/jna/" + (arch.equals("x86_64") ? "linux-x86-64" : "linux-aarch64") + "/libjnidispatch.so";
+    }
 }

@@ -1,50 +1,94 @@
 package dev.rseqagent.tooling.shim;
 
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.Set;
+import java.util.zip.CRC32;
 
 /**
- * Extracts the shim from the agent jar into a private, owner-only directory
- * ({@code <java.io.tmpdir>/rseq-agent-<user>/}), named by its content hash.
- * The same shim therefore always has the same path, and the dynamic loader
- * hands every loader of it the one copy already mapped.
+ * Extracts native libraries from the agent jar into a private, owner-only
+ * directory ({@code <java.io.tmpdir>/rseq-agent-<user>/}), named by their
+ * content. The same library therefore always has the same path (the dynamic
+ * loader hands every loader of it the one copy already mapped), and a second
+ * start reuses the file instead of writing it again. CRC32 plus length names
+ * the content; an existing file is reused only if its bytes are equal.
  */
 final class ShimExtractor {
+    static final String HASH = "{hash}";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private ShimExtractor() {
     }
 
-    static Path extract(ClassLoader loader, String resource, Path baseDir, String user) throws IOException {
-        byte[] bytes;
+    /** The shim for {@code resource}, as {@code <base>/rseq-agent-<user>/<name>-<hash>.so}. */
+    static Path extract(ClassLoader loader, String resource, Path base, String user) throws IOException {
+        String name = resource.substring(resource.lastIndexOf('/') + 1);
+        return extract(loader, resource, base, user, name.replace(".so", "-" + HASH + ".so"));
+    }
+
+    /**
+     * Extracts {@code resource} to {@code <base>/rseq-agent-<user>/<namePattern>}, where
+     * {@value #HASH} in the pattern stands for the content; a pattern with a directory
+     * ({@code "jnidispatch-{hash}/libjnidispatch.so"}) gets that directory, owner-only too.
+     */
+    static Path extract(ClassLoader loader, String resource, Path base, String user, String namePattern)
+            throws IOException {
+        byte[] bytes = read(loader, resource);
+        Path dir = privateDirectory(base.resolve("rseq-agent-" + user), user);
+        Path target = dir.resolve(namePattern.replace(HASH, contentTag(bytes)));
+        if (!target.getParent().equals(dir)) {
+            privateDirectory(target.getParent(), user);
+        }
+        return install(bytes, target);
+    }
+
+    private static byte[] read(ClassLoader loader, String resource) throws IOException {
         try (InputStream in = loader.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("the agent jar has no " + resource);
             }
-            bytes = in.readAllBytes();
+            return in.readAllBytes();
         }
-        Path dir = privateDirectory(baseDir.resolve("rseq-agent-" + user), user);
-        String name = resource.substring(resource.lastIndexOf('/') + 1);
-        Path target = dir.resolve(name.replace(".so", "-" + sha256Prefix(bytes) + ".so"));
+    }
+
+    static String contentTag(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(bytes.length);
+    }
+
+    /**
+     * Writes {@code bytes} to {@code target} unless it already holds exactly them.
+     * java.io rather than Files.read/write: NIO channels are ~15 classes more on the start-up path.
+     */
+    private static Path install(byte[] bytes, Path target) throws IOException {
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length) {
-            return target;
+            try (FileInputStream in = new FileInputStream(target.toFile())) {
+                if (Arrays.equals(in.readAllBytes(), bytes)) {
+                    return target;
+                }
+            }
         }
-        Path temp = Files.createTempFile(dir, "shim", ".tmp");
+        File temp = new File(target.getParent().toFile(), target.getFileName() + ".tmp-"
+                + ProcessHandle.current().pid() + "-" + System.nanoTime());
         try {
-            Files.write(temp, bytes);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileOutputStream out = new FileOutputStream(temp)) {
+                out.write(bytes);
+            }
+            Files.move(temp.toPath(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
-            Files.deleteIfExists(temp);
+            temp.delete();
         }
         return target;
     }
@@ -54,7 +98,7 @@ final class ShimExtractor {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             try {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
+            } catch (FileAlreadyExistsException raced) {
                 // another JVM made it first; checked below like any existing one
             }
         }
@@ -71,14 +115,5 @@ final class ShimExtractor {
                     + ", expected rwx------");
         }
         return dir;
-    }
-
-    private static String sha256Prefix(byte[] bytes) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

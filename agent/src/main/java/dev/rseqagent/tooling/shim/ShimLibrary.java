@@ -1,31 +1,47 @@
 package dev.rseqagent.tooling.shim;
 
-import com.sun.jna.JNIEnv;
-import com.sun.jna.Native;
+import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 
 /**
- * JNA direct mapping of the shim's control plane (native/include/rseqagent.h).
- * Control plane only: load, probe, events, counters. Allocation calls will not
- * go through JNA (about 100 ns a call).
+ * JNA binding of the shim's control plane (native/include/rseqagent.h):
+ * probe, events, counters, process facts. Function handles rather than direct mapping:
+ * {@code Native.register} initialises JNA's Structure/FFIType machinery
+ * (annotations, proxies: ~35 ms of the application's start-up) for a few
+ * calls that do not need it. Allocation calls will not go through JNA.
  */
 final class ShimLibrary {
-    private ShimLibrary() {
+    private final Function init;
+    private final Function threadProbe;
+    private final Function processInfo;
+    private final Function counters;
+    private final Function eventsDrain;
+
+    ShimLibrary(NativeLibrary library) {
+        init = library.getFunction("rseqagent_init");
+        threadProbe = library.getFunction("rseqagent_thread_probe");
+        processInfo = library.getFunction("rseqagent_process_info");
+        counters = library.getFunction("rseqagent_counters");
+        eventsDrain = library.getFunction("rseqagent_events_drain");
     }
 
-    static void bind(NativeLibrary library) {
-        Native.register(ShimLibrary.class, library);
+    int init() {
+        return init.invokeInt(new Object[0]);
     }
 
-    static native int rseqagent_init();
+    int threadProbe(long[] report, int flags) {
+        return threadProbe.invokeInt(new Object[] {report, flags});
+    }
 
-    static native int rseqagent_thread_probe(long[] report, int flags);
+    int processInfo(long[] info) {
+        return processInfo.invokeInt(new Object[] {info});
+    }
 
-    static native int rseqagent_process_info(long[] info);
+    int counters(long[] out) {
+        return counters.invokeInt(new Object[] {out});
+    }
 
-    static native int rseqagent_counters(long[] out);
-
-    static native int rseqagent_events_drain(long[] buf, int max, int timeoutMs);
-
-    static native int rseqagent_jvm_hook_thread_start(JNIEnv env, String className, String methodName);
+    int eventsDrain(long[] buf, int max, int timeoutMs) {
+        return eventsDrain.invokeInt(new Object[] {buf, max, timeoutMs});
+    }
 }

@@ -1,0 +1,90 @@
+package dev.rseqagent.tooling;
+
+import dev.rseqagent.tooling.log.AgentLogging;
+import dev.rseqagent.tooling.options.AgentOptions;
+import dev.rseqagent.tooling.shim.Shim;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+
+/**
+ * The agent's second start-up thread. While premain's thread loads the shim
+ * and installs the thread-start hook, this one builds the agent's logging;
+ * once premain hands over, it binds the JNA control plane (~50 ms of JNA
+ * start-up that must not sit before the application's main) and starts the
+ * event drainer.
+ */
+final class StartupThread implements Runnable {
+    private final AgentOptions options;
+    private final CountDownLatch loggingReady = new CountDownLatch(1);
+    private final CountDownLatch handedOver = new CountDownLatch(1);
+    private volatile AgentLogging logging;
+    private volatile Shim shim;
+    private volatile AgentRuntime runtime;
+
+    private StartupThread(AgentOptions options) {
+        this.options = options;
+    }
+
+    static StartupThread start(AgentOptions options) {
+        StartupThread startup = new StartupThread(options);
+        Thread thread = new Thread(startup, "rseq-agent-start");
+        thread.setDaemon(true);
+        thread.start();
+        return startup;
+    }
+
+    @Override
+    public void run() {
+        try {
+            logging = AgentLogging.configure(options);
+        } finally {
+            loggingReady.countDown();
+        }
+        awaitUninterruptibly(handedOver);
+        if (runtime != null) {
+            bindControlPlane();
+        }
+    }
+
+    private void bindControlPlane() {
+        try {
+            runtime.controlPlaneBound(shim.bindControlPlane());
+            EventDrainer.start(runtime);
+        } catch (Throwable t) {
+            String cause = AgentStarterImpl.describe(t);
+            runtime.controlPlaneFailed(cause);
+            logging.logger().error("rseq-agent's control plane is unavailable (Rseq API, thread-exit lines): {}", cause);
+        }
+    }
+
+    /** The agent's logger, once built (built here if the thread could not). */
+    Logger awaitLogger() {
+        awaitUninterruptibly(loggingReady);
+        if (logging == null) {
+            logging = AgentLogging.configure(options);
+        }
+        return logging.logger();
+    }
+
+    /** Lets the thread bind the control plane for {@code runtime}; null: nothing to bind, just end. */
+    void handOver(Shim loaded, AgentRuntime running) {
+        shim = loaded;
+        runtime = running;
+        handedOver.countDown();
+    }
+
+    static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

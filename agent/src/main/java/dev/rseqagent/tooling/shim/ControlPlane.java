@@ -1,0 +1,54 @@
+package dev.rseqagent.tooling.shim;
+
+import com.sun.jna.NativeLibrary;
+import dev.rseqagent.bootstrap.Report;
+import java.nio.file.Path;
+
+/**
+ * The shim's control plane through JNA: probe a thread, counters, process
+ * facts, queued events. Turns a negative errno into an exception naming the call.
+ */
+public final class ControlPlane {
+    private final ShimLibrary lib;
+
+    private ControlPlane(ShimLibrary lib) {
+        this.lib = lib;
+    }
+
+    static ControlPlane bind(Path shim) {
+        ShimLibrary lib = new ShimLibrary(NativeLibrary.getInstance(shim.toString()));
+        check("rseqagent_init", lib.init());
+        return new ControlPlane(lib);
+    }
+
+    /** Probes the calling thread; flags as in {@link Report}. */
+    public long[] probe(int flags) {
+        long[] report = new long[Report.REPORT_FIELDS];
+        check("rseqagent_thread_probe", lib.threadProbe(report, flags));
+        return report;
+    }
+
+    public long[] processInfo() {
+        long[] info = new long[Report.PROCESS_FIELDS];
+        check("rseqagent_process_info", lib.processInfo(info));
+        return info;
+    }
+
+    public long[] counters() {
+        long[] out = new long[Report.COUNTERS];
+        check("rseqagent_counters", lib.counters(out));
+        return out;
+    }
+
+    /** Moves up to {@code max} queued reports into {@code buf}, waiting up to {@code timeoutMs} for a batch. */
+    public int drainEvents(long[] buf, int max, int timeoutMs) {
+        return check("rseqagent_events_drain", lib.eventsDrain(buf, max, timeoutMs));
+    }
+
+    private static int check(String call, int rc) {
+        if (rc < 0) {
+            throw new IllegalStateException(call + " failed: " + Errno.name(-rc));
+        }
+        return rc;
+    }
+}

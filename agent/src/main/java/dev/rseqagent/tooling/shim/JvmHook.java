@@ -1,0 +1,31 @@
+package dev.rseqagent.tooling.shim;
+
+import dev.rseqagent.bootstrap.Report;
+
+/**
+ * The shim's JNI side (native/src/jvm_hook.c registers {@link #install0} when
+ * the agent System.loads the shim): the thread-start hook, kept off JNA so
+ * that neither premain nor each new thread pays JNA's costs.
+ */
+public final class JvmHook {
+    private JvmHook() {
+    }
+
+    private static native int install0(Class<?> hook, String methodName, long[] callerReport);
+
+    /**
+     * Probes every Java thread started from now on, on that thread before it runs, and calls
+     * {@code hook.methodName(long[] report)} with the report; a null hook only probes.
+     *
+     * @return the probe of the calling thread
+     * @throws IllegalStateException if the hook cannot be installed
+     */
+    public static long[] install(Class<?> hook, String methodName) {
+        long[] callerReport = new long[Report.REPORT_FIELDS];
+        int rc = install0(hook, methodName, callerReport);
+        if (rc < 0) {
+            throw new IllegalStateException("installing the thread-start hook failed: " + Errno.name(-rc));
+        }
+        return callerReport;
+    }
+}
