@@ -46,5 +46,6 @@ final class EventDrainer implements Runnable {
         while (runtime.drainEvents(last, 0) > 0) {
             // keep draining until the queue is empty
         }
+        runtime.ownership().flush();
     }
 }

@@ -39,7 +39,12 @@ final class FirstSightLimiter {
 
     /** Once the window is over: the counts suppressed in it ("GLIBC/rseq" -> n), then a new window. Else null. */
     synchronized Map<String, Integer> takeSummaryIfDue(long nowNanos) {
-        if (suppressed.isEmpty() || nowNanos - windowStart < WINDOW_NANOS) {
+        return nowNanos - windowStart < WINDOW_NANOS ? null : takeSummary(nowNanos);
+    }
+
+    /** The counts suppressed so far, window over or not (at shutdown), then a new window. Null if none. */
+    synchronized Map<String, Integer> takeSummary(long nowNanos) {
+        if (suppressed.isEmpty()) {
             return null;
         }
         Map<String, Integer> summary = new TreeMap<>(suppressed);

@@ -51,7 +51,15 @@ public final class OwnershipLog {
 
     /** Prints the summary of suppressed first sightings once their second is over. */
     public void tick() {
-        Map<String, Integer> summary = limiter.takeSummaryIfDue(System.nanoTime());
+        summarise(limiter.takeSummaryIfDue(System.nanoTime()));
+    }
+
+    /** At shutdown: prints what is still counted, however recent. */
+    public void flush() {
+        summarise(limiter.takeSummary(System.nanoTime()));
+    }
+
+    private void summarise(Map<String, Integer> summary) {
         if (summary != null) {
             int total = summary.values().stream().mapToInt(Integer::intValue).sum();
             logger.atInfo().setMessage("rseq.owner.summary")

@@ -1,0 +1,44 @@
+package dev.rseqagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rseqagent.it.apps.ThreadStormApp;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** More than 100 threads a second: first sightings are summarised, transitions are not, nothing is lost. */
+class ThreadStormTest {
+    private static final int THREADS = 600;
+    private static final Pattern SUMMARY = Pattern.compile("rseq\\.owner\\.summary first_sightings=(\\d+)");
+
+    static List<Jdk> jdks() {
+        return Jdk.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void firstSightingsAreSummarisedAndCountedTransitionsAreNot(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).glibcRseqOff().run(ThreadStormApp.class, String.valueOf(THREADS));
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.stdoutLines().contains("STATE main SHIM"), r.describe());
+        long printed = r.ownerLines().stream()
+                .filter(l -> "NEW".equals(l.get("from")) && l.thread().startsWith("storm-")).count();
+        int summarised = 0;
+        Matcher m = SUMMARY.matcher(r.stderr);
+        while (m.find()) {
+            summarised += Integer.parseInt(m.group(1));
+        }
+        assertTrue(summarised > 0, "a storm this size is summarised\n" + r.describe());
+        long printedAll = r.ownerLines().stream().filter(l -> "NEW".equals(l.get("from"))).count();
+        assertTrue(printedAll >= 100, "the first 100 a second are printed one by one\n" + r.describe());
+        assertTrue(printed + summarised >= THREADS, "every storm thread is printed or counted: printed "
+                + printed + ", summarised " + summarised);
+        assertEquals("NONE->SHIM/rseq", r.ownerLines().stream()
+                .filter(l -> "main".equals(l.thread()) && "api".equals(l.get("at"))).findFirst().get().transition(),
+                "the transition is printed\n" + r.describe());
+    }
+}
