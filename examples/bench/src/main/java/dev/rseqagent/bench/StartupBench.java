@@ -17,34 +17,42 @@ import java.util.Locale;
  * Args: agent jar, this module's classes dir, rounds, then one or more JDK homes.
  */
 public final class StartupBench {
+    private static final String EMPTY = "(empty agent)";
     private static final String[][] VARIANTS = {
         {"no agent", null},
-        {"agent, log to a file", "log=file:/dev/null"},
-        {"agent, log=none", "log=none"},
+        {"empty -javaagent (the JVM's own cost)", EMPTY},
+        {"rseq-agent, log to a file", "log=file:/dev/null"},
+        {"rseq-agent, log=none", "log=none"},
     };
 
     public static void main(String[] args) throws Exception {
         String agentJar = args[0];
+        String emptyAgentJar = emptyAgentJar().toString();
         String classes = args[1];
         int rounds = Integer.parseInt(args[2]);
-        System.out.println("| JDK | variant | time to main, median ms | vs no agent | thread start+join, median us | vs no agent |");
-        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        System.out.println("| JDK | variant | time to main, median ms | vs no agent | vs empty agent "
+                + "| thread start+join, median us | vs no agent |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
         for (String home : Arrays.copyOfRange(args, 3, args.length)) {
             long[][] toMain = new long[VARIANTS.length][rounds];
             long[][] perThread = new long[VARIANTS.length][rounds];
             for (int r = 0; r < rounds; r++) {
                 for (int v = 0; v < VARIANTS.length; v++) {
-                    toMain[v][r] = timeToMain(home, agentJar, classes, VARIANTS[v][1]);
-                    perThread[v][r] = Long.parseLong(run(home, agentJar, classes, VARIANTS[v][1], "ThreadStarts", "500", "2000"));
+                    String jar = VARIANTS[v][1] == EMPTY ? emptyAgentJar : agentJar;
+                    String agentArgs = VARIANTS[v][1] == EMPTY ? "" : VARIANTS[v][1];
+                    toMain[v][r] = timeToMain(home, jar, classes, agentArgs);
+                    perThread[v][r] = Long.parseLong(run(home, jar, classes, agentArgs, "ThreadStarts", "500", "2000"));
                 }
             }
             for (int v = 0; v < VARIANTS.length; v++) {
                 double main = median(toMain[v]) / 1e6;
                 double base = median(toMain[0]) / 1e6;
+                double empty = median(toMain[1]) / 1e6;
                 double thread = median(perThread[v]) / 1e3;
                 double threadBase = median(perThread[0]) / 1e3;
-                System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %+.1f ms | %.1f | %+.1f us (%.2fx) |%n", jdkName(home),
-                        VARIANTS[v][0], main, main - base, thread, thread - threadBase, thread / threadBase);
+                System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %+.1f ms | %+.1f ms | %.1f | %+.1f us (%.2fx) |%n",
+                        jdkName(home), VARIANTS[v][0], main, main - base, main - empty, thread,
+                        thread - threadBase, thread / threadBase);
             }
         }
     }
@@ -62,7 +70,7 @@ public final class StartupBench {
             cmd.add("--enable-native-access=ALL-UNNAMED");
         }
         if (agentArgs != null) {
-            cmd.add("-javaagent:" + agentJar + "=" + agentArgs);
+            cmd.add("-javaagent:" + agentJar + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
         }
         cmd.addAll(List.of("-cp", classes, "dev.rseqagent.bench." + main));
         cmd.addAll(Arrays.asList(args));
@@ -78,6 +86,20 @@ public final class StartupBench {
             throw new IllegalStateException("failed: " + cmd);
         }
         return first.trim();
+    }
+
+    /** A jar with only a manifest naming {@link EmptyAgent} (found on the class path). */
+    private static java.nio.file.Path emptyAgentJar() throws IOException {
+        java.nio.file.Path jar = java.nio.file.Files.createTempFile("empty-agent", ".jar");
+        jar.toFile().deleteOnExit();
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", EmptyAgent.class.getName());
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(
+                java.nio.file.Files.newOutputStream(jar), manifest)) {
+            out.flush();
+        }
+        return jar;
     }
 
     private static double median(long[] values) {
