@@ -24,6 +24,7 @@ run hidden-glibc-off       env RSEQAGENT_TEST_HIDE_GLIBC_SYMBOLS=1 GLIBC_TUNABLE
 run seccomp-eperm          "$dir/no-rseq-exec" EPERM "$dir/test_unavailable" 1
 run seccomp-enosys         "$dir/no-rseq-exec" ENOSYS "$dir/test_unavailable" 38
 run fork                   env GLIBC_TUNABLES=$off "$dir/test_fork"
+run alloc-layers           "$dir/test_alloc_layers"
 
 if [ "$failed" -ne 0 ]; then
     echo "$failed scenario(s) failed in $dir"

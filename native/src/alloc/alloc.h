@@ -54,6 +54,20 @@ int _rseqagent_span_lookup(const void *p, struct _rseqagent_span *out);
 size_t _rseqagent_span_release(void);
 /* Bytes: reserved address space, committed (touched, not released), in live spans. */
 void _rseqagent_arena_stats(int64_t *reserved, int64_t *committed, int64_t *in_spans);
+/*
+ * Added with the implementation (not in the first contract):
+ * owner_word: one pointer-sized word per live span for the layer above
+ * (central.c hangs its per-span record there; NULL when the span is handed
+ * out). span.c never reads it; whoever owns the span serialises its use.
+ * Returns NULL when start is not the start of a live span.
+ * refused_frees: _rseqagent_span_free calls refused so far (not a live span's start).
+ * atfork_*: span.c's lock; central's atfork hooks take it after the class locks.
+ */
+void **_rseqagent_span_owner_word(void *start);
+int64_t _rseqagent_span_refused_frees(void);
+void _rseqagent_span_atfork_prepare(void);
+void _rseqagent_span_atfork_parent(void);
+void _rseqagent_span_atfork_child(void);
 
 /* "central.c" */
 
@@ -67,6 +81,9 @@ int _rseqagent_central_pop_batch(int cls, void **out, int n);
 int _rseqagent_central_push_batch(int cls, void *const *in, int n);
 /* Objects of cls currently handed out by the central lists (to caches or callers). */
 int64_t _rseqagent_central_outstanding(int cls);
+/* Added with the implementation: objects push_batch refused so far (all classes). */
+int64_t _rseqagent_central_refused_frees(void);
+/* Lock order: every class lock (ascending), then span.c's lock. */
 void _rseqagent_central_atfork_prepare(void);
 void _rseqagent_central_atfork_parent(void);
 void _rseqagent_central_atfork_child(void);

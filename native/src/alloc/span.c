@@ -1,0 +1,466 @@
+/*
+ * span.c — one reserved virtual arena, cut into page spans.
+ *
+ * The arena is a single MAP_NORESERVE mapping (64 GiB, halved on failure down
+ * to 1 GiB); the kernel commits a page when it is first touched, so unused
+ * reserve costs nothing. Test seam: RSEQAGENT_ARENA_BYTES=<bytes>, read once
+ * at the first arena call, reserves exactly that much (rounded down to pages)
+ * so a test can exhaust the arena.
+ *
+ * A page map (one entry per arena page, also MAP_NORESERVE) describes spans:
+ *   live span: every page's entry names the span (start, pages, cls), so a
+ *              lookup of any interior pointer is one read, checked against
+ *              the start page's entry (interior entries may be stale after a
+ *              free; a stale one never passes the check, see lookup);
+ *   free span: only its first and last entries are kept, enough to coalesce
+ *              with neighbours; the first holds the free-list links.
+ * Pages below the bump pointer are tiled by spans; above it lies never-used
+ * space. Free spans sit on exact lists for 1..128 pages and one best-fit
+ * list for larger ones. The free spans' memory is never written, so pages
+ * given back by _rseqagent_span_release stay uncommitted until reused.
+ *
+ * Accounting: committed = pages of live spans + free spans not released.
+ * A released span merged with an unreleased one counts as unreleased
+ * (committed, an overestimate that the next release corrects).
+ *
+ * One mutex guards it all (a slow path). Lock order: central.c's class locks
+ * before this lock; central's atfork hooks take it last.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "alloc.h"
+
+#define ARENA_DEFAULT_BYTES ((size_t)64 << 30)
+#define ARENA_MIN_BYTES ((size_t)1 << 30)
+#define EXACT_LISTS 128u                 /* free spans of 1..128 pages: one list per length */
+#define NO_PAGE UINT32_MAX
+#define ZERO_BY_MADVISE ((size_t)1 << 20) /* reused large spans this big: madvise, not memset */
+
+enum page_state { PAGE_UNUSED = 0, PAGE_LIVE, PAGE_FREE };
+
+struct page_entry {
+    uint32_t start;     /* first page of the span this page belongs to */
+    uint32_t pages;     /* that span's length */
+    union {
+        struct {
+            uint32_t prev, next; /* free list, at a free span's first page */
+        } link;
+        void *owner; /* a live span's word for the layer above, at its first page */
+    } u;
+    int16_t cls;
+    uint8_t state;    /* enum page_state */
+    uint8_t released; /* free span: pages madvised away since last use */
+};
+
+static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
+static int arena_init_rc;
+static _Atomic(uintptr_t) arena_base; /* 0 until reserved */
+static _Atomic(size_t) arena_bytes;
+
+static pthread_mutex_t span_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct page_entry *page_map;
+static uint32_t arena_pages;
+static uint32_t bump;                          /* first never-used page */
+static uint32_t exact_head[EXACT_LISTS + 1];   /* by length; [0] unused */
+static uint64_t exact_nonempty[EXACT_LISTS / 64]; /* bit pages-1 set: list not empty */
+static uint32_t large_head;
+static size_t committed_pages, live_pages;
+static _Atomic int64_t refused_frees;
+
+/* ---- reserving ------------------------------------------------------------ */
+
+static void *map_noreserve(size_t bytes)
+{
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* 0 and the requested size, or -EINVAL for a malformed RSEQAGENT_ARENA_BYTES. */
+static int requested_bytes(size_t *bytes, int *exact)
+{
+    const char *env = getenv("RSEQAGENT_ARENA_BYTES");
+    *exact = env != NULL;
+    *bytes = ARENA_DEFAULT_BYTES;
+    if (!env)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(env, &end, 10);
+    if (errno || end == env || *end || v < RSEQAGENT_PAGE ||
+        v / RSEQAGENT_PAGE >= NO_PAGE)
+        return -EINVAL;
+    *bytes = (size_t)v & ~(RSEQAGENT_PAGE - 1);
+    return 0;
+}
+
+static void reserve_arena(void)
+{
+    size_t bytes;
+    int exact;
+    arena_init_rc = requested_bytes(&bytes, &exact);
+    if (arena_init_rc)
+        return;
+    void *base;
+    while (!(base = map_noreserve(bytes))) {
+        if (exact || bytes / 2 < ARENA_MIN_BYTES) {
+            arena_init_rc = -ENOMEM;
+            return;
+        }
+        bytes /= 2;
+    }
+    size_t pages = bytes >> RSEQAGENT_PAGE_SHIFT;
+    page_map = map_noreserve(pages * sizeof(*page_map));
+    if (!page_map) {
+        munmap(base, bytes);
+        arena_init_rc = -ENOMEM;
+        return;
+    }
+    arena_pages = (uint32_t)pages;
+    for (unsigned i = 0; i <= EXACT_LISTS; i++)
+        exact_head[i] = NO_PAGE;
+    large_head = NO_PAGE;
+    atomic_store_explicit(&arena_bytes, bytes, memory_order_relaxed);
+    atomic_store_explicit(&arena_base, (uintptr_t)base, memory_order_release);
+}
+
+int _rseqagent_arena_init(void)
+{
+    pthread_once(&arena_once, reserve_arena);
+    return arena_init_rc;
+}
+
+int _rseqagent_arena_owns(const void *p)
+{
+    uintptr_t base = atomic_load_explicit(&arena_base, memory_order_acquire);
+    size_t bytes = atomic_load_explicit(&arena_bytes, memory_order_relaxed);
+    return base && (uintptr_t)p - base < bytes;
+}
+
+static inline char *page_address(uint32_t page)
+{
+    return (char *)atomic_load_explicit(&arena_base, memory_order_relaxed) +
+           ((size_t)page << RSEQAGENT_PAGE_SHIFT);
+}
+
+static inline uint32_t page_of(const void *p)
+{
+    uintptr_t base = atomic_load_explicit(&arena_base, memory_order_relaxed);
+    return (uint32_t)(((uintptr_t)p - base) >> RSEQAGENT_PAGE_SHIFT);
+}
+
+/* ---- free lists (span_lock held) ------------------------------------------ */
+
+static uint32_t *list_head(uint32_t pages)
+{
+    return pages <= EXACT_LISTS ? &exact_head[pages] : &large_head;
+}
+
+static void mark_list(uint32_t pages)
+{
+    if (pages > EXACT_LISTS)
+        return;
+    uint64_t bit = (uint64_t)1 << ((pages - 1) % 64);
+    if (exact_head[pages] == NO_PAGE)
+        exact_nonempty[(pages - 1) / 64] &= ~bit;
+    else
+        exact_nonempty[(pages - 1) / 64] |= bit;
+}
+
+static void list_insert(uint32_t s)
+{
+    struct page_entry *e = &page_map[s];
+    uint32_t *head = list_head(e->pages);
+    e->u.link.prev = NO_PAGE;
+    e->u.link.next = *head;
+    if (*head != NO_PAGE)
+        page_map[*head].u.link.prev = s;
+    *head = s;
+    mark_list(e->pages);
+}
+
+static void list_remove(uint32_t s)
+{
+    struct page_entry *e = &page_map[s];
+    if (e->u.link.prev != NO_PAGE)
+        page_map[e->u.link.prev].u.link.next = e->u.link.next;
+    else
+        *list_head(e->pages) = e->u.link.next;
+    if (e->u.link.next != NO_PAGE)
+        page_map[e->u.link.next].u.link.prev = e->u.link.prev;
+    mark_list(e->pages);
+}
+
+/* Describe [s, s+pages) as one free span (first and last entries) and list it. */
+static void make_free(uint32_t s, uint32_t pages, int released)
+{
+    uint32_t ends[2] = { s, s + pages - 1 };
+    for (int i = 0; i < 2; i++) {
+        struct page_entry *e = &page_map[ends[i]];
+        e->start = s;
+        e->pages = pages;
+        e->cls = -1;
+        e->state = PAGE_FREE;
+        e->released = (uint8_t)released;
+    }
+    list_insert(s);
+}
+
+static void make_live(uint32_t s, uint32_t pages, int cls)
+{
+    for (uint32_t i = s; i < s + pages; i++) {
+        struct page_entry *e = &page_map[i];
+        e->start = s;
+        e->pages = pages;
+        e->cls = (int16_t)cls;
+        e->state = PAGE_LIVE;
+        e->released = 0;
+    }
+    page_map[s].u.owner = NULL;
+}
+
+/* The first page of the smallest free span of at least pages, or NO_PAGE. */
+static uint32_t find_free(uint32_t pages)
+{
+    /* Bit b of exact_nonempty stands for the list of b + 1 pages. */
+    for (uint32_t b = pages - 1; b < EXACT_LISTS; b = (b | 63) + 1) {
+        uint64_t more = exact_nonempty[b / 64] >> (b % 64);
+        if (more)
+            return exact_head[b + (uint32_t)__builtin_ctzll(more) + 1];
+    }
+    uint32_t best = NO_PAGE;
+    for (uint32_t s = large_head; s != NO_PAGE; s = page_map[s].u.link.next) {
+        uint32_t n = page_map[s].pages;
+        if (n >= pages && (best == NO_PAGE || n < page_map[best].pages ||
+                           (n == page_map[best].pages && s < best)))
+            best = s;
+    }
+    return best;
+}
+
+/* ---- spans ------------------------------------------------------------------ */
+
+static void zero_span(char *p, size_t bytes)
+{
+    /* A private anonymous page reads as zero after MADV_DONTNEED. */
+    if (bytes >= ZERO_BY_MADVISE && madvise(p, bytes, MADV_DONTNEED) == 0)
+        return;
+    memset(p, 0, bytes);
+}
+
+/* First page of a fresh span of pages: from a free span (split) or the bump
+ * pointer; sets *dirty when its memory may hold old data. NO_PAGE if none. */
+static uint32_t take_pages(uint32_t pages, int *dirty)
+{
+    uint32_t s = find_free(pages);
+    if (s != NO_PAGE) {
+        uint32_t have = page_map[s].pages;
+        int released = page_map[s].released;
+        list_remove(s);
+        if (have > pages)
+            make_free(s + pages, have - pages, released);
+        if (released)
+            committed_pages += pages;
+        *dirty = !released;
+        return s;
+    }
+    if (arena_pages - bump < pages)
+        return NO_PAGE;
+    s = bump;
+    bump += pages;
+    committed_pages += pages;
+    *dirty = 0;
+    return s;
+}
+
+void *_rseqagent_span_alloc(size_t pages, int cls)
+{
+    if (_rseqagent_arena_init() || pages == 0 || pages > arena_pages)
+        return NULL;
+    pthread_mutex_lock(&span_lock);
+    int dirty = 0;
+    uint32_t s = take_pages((uint32_t)pages, &dirty);
+    if (s != NO_PAGE) {
+        make_live(s, (uint32_t)pages, cls);
+        live_pages += pages;
+    }
+    pthread_mutex_unlock(&span_lock);
+    if (s == NO_PAGE)
+        return NULL;
+    char *p = page_address(s);
+    /* Large spans back calloc; small classes need no zeroing here (calloc
+     * of a small size clears the object itself). Zeroed outside the lock:
+     * the span is ours alone now. */
+    if (dirty && cls == -1)
+        zero_span(p, pages << RSEQAGENT_PAGE_SHIFT);
+    return p;
+}
+
+/* 1 when page s is the first page of a live span. */
+static int is_live_start(uint32_t s)
+{
+    return s < bump && page_map[s].state == PAGE_LIVE && page_map[s].start == s;
+}
+
+/* Field by field: a live neighbour's owner word belongs to the layer above. */
+static uint32_t free_span_ending_at(uint32_t last)
+{
+    if (page_map[last].state != PAGE_FREE)
+        return NO_PAGE;
+    uint32_t s = page_map[last].start;
+    return page_map[s].state == PAGE_FREE && page_map[s].start == s &&
+                   s + page_map[s].pages == last + 1
+               ? s
+               : NO_PAGE;
+}
+
+static uint32_t free_span_starting_at(uint32_t s)
+{
+    return s < bump && page_map[s].state == PAGE_FREE && page_map[s].start == s ? s : NO_PAGE;
+}
+
+static void free_locked(uint32_t s)
+{
+    uint32_t pages = page_map[s].pages;
+    live_pages -= pages;
+    page_map[s].state = PAGE_FREE; /* refuses a second free of s from now on */
+    uint32_t left = s > 0 ? free_span_ending_at(s - 1) : NO_PAGE;
+    if (left != NO_PAGE) {
+        uint32_t n = page_map[left].pages;
+        list_remove(left);
+        if (page_map[left].released)
+            committed_pages += n;
+        s = left;
+        pages += n;
+    }
+    uint32_t right = free_span_starting_at(s + pages);
+    if (right != NO_PAGE) {
+        uint32_t n = page_map[right].pages;
+        list_remove(right);
+        if (page_map[right].released)
+            committed_pages += n;
+        pages += n;
+    }
+    /* The span just freed was in use, so the merged span is not released;
+     * released neighbours' pages count as committed again (see banner). */
+    make_free(s, pages, 0);
+}
+
+void _rseqagent_span_free(void *start)
+{
+    if (!_rseqagent_arena_owns(start) || ((uintptr_t)start & (RSEQAGENT_PAGE - 1))) {
+        atomic_fetch_add_explicit(&refused_frees, 1, memory_order_relaxed);
+        return;
+    }
+    uint32_t s = page_of(start);
+    pthread_mutex_lock(&span_lock);
+    int live = is_live_start(s);
+    if (live)
+        free_locked(s);
+    pthread_mutex_unlock(&span_lock);
+    if (!live)
+        atomic_fetch_add_explicit(&refused_frees, 1, memory_order_relaxed);
+}
+
+int64_t _rseqagent_span_refused_frees(void)
+{
+    return atomic_load_explicit(&refused_frees, memory_order_relaxed);
+}
+
+/*
+ * Interior entries of a freed span keep their old contents. One that still
+ * says LIVE names an old start s; the check against s's own entry fails
+ * unless a live span starts at s again and covers this page, and such a
+ * span rewrote this page's entry when it was made.
+ */
+int _rseqagent_span_lookup(const void *p, struct _rseqagent_span *out)
+{
+    if (!_rseqagent_arena_owns(p))
+        return -ENOENT;
+    uint32_t pg = page_of(p);
+    int rc = -ENOENT;
+    pthread_mutex_lock(&span_lock);
+    if (pg < bump && page_map[pg].state == PAGE_LIVE) {
+        uint32_t s = page_map[pg].start;
+        if (is_live_start(s) && pg - s < page_map[s].pages) {
+            out->start = page_address(s);
+            out->pages = page_map[s].pages;
+            out->cls = page_map[s].cls;
+            rc = 0;
+        }
+    }
+    pthread_mutex_unlock(&span_lock);
+    return rc;
+}
+
+void **_rseqagent_span_owner_word(void *start)
+{
+    if (!_rseqagent_arena_owns(start) || ((uintptr_t)start & (RSEQAGENT_PAGE - 1)))
+        return NULL;
+    uint32_t s = page_of(start);
+    pthread_mutex_lock(&span_lock);
+    void **word = is_live_start(s) ? &page_map[s].u.owner : NULL;
+    pthread_mutex_unlock(&span_lock);
+    return word;
+}
+
+/* madvise every unreleased span on the list starting at head; bytes released. */
+static size_t release_list(uint32_t head)
+{
+    size_t bytes = 0;
+    for (uint32_t s = head; s != NO_PAGE; s = page_map[s].u.link.next) {
+        struct page_entry *e = &page_map[s];
+        if (e->released)
+            continue;
+        size_t len = (size_t)e->pages << RSEQAGENT_PAGE_SHIFT;
+        if (madvise(page_address(s), len, MADV_DONTNEED) != 0)
+            continue;
+        e->released = 1;
+        page_map[s + e->pages - 1].released = 1;
+        committed_pages -= e->pages;
+        bytes += len;
+    }
+    return bytes;
+}
+
+size_t _rseqagent_span_release(void)
+{
+    if (atomic_load_explicit(&arena_base, memory_order_acquire) == 0)
+        return 0;
+    size_t bytes = 0;
+    pthread_mutex_lock(&span_lock);
+    for (uint32_t n = 1; n <= EXACT_LISTS; n++)
+        bytes += release_list(exact_head[n]);
+    bytes += release_list(large_head);
+    pthread_mutex_unlock(&span_lock);
+    return bytes;
+}
+
+void _rseqagent_arena_stats(int64_t *reserved, int64_t *committed, int64_t *in_spans)
+{
+    pthread_mutex_lock(&span_lock);
+    *reserved = (int64_t)atomic_load_explicit(&arena_bytes, memory_order_relaxed);
+    *committed = (int64_t)committed_pages << RSEQAGENT_PAGE_SHIFT;
+    *in_spans = (int64_t)live_pages << RSEQAGENT_PAGE_SHIFT;
+    pthread_mutex_unlock(&span_lock);
+}
+
+void _rseqagent_span_atfork_prepare(void)
+{
+    pthread_mutex_lock(&span_lock);
+}
+
+void _rseqagent_span_atfork_parent(void)
+{
+    pthread_mutex_unlock(&span_lock);
+}
+
+void _rseqagent_span_atfork_child(void)
+{
+    pthread_mutex_unlock(&span_lock);
+}
