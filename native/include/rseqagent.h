@@ -12,6 +12,7 @@
 #ifndef RSEQAGENT_H
 #define RSEQAGENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -129,6 +130,31 @@ int rseqagent_counters(int64_t *out);
  * drainer one by one), then moves what is there. Returns the number moved.
  */
 int rseqagent_events_drain(int64_t *buf, int max, int timeout_ms);
+
+/*
+ * Allocation, served from per-CPU caches driven by rseq critical sections
+ * where the calling thread's registration allows it (else from locked
+ * central lists). Every block is at least 16-byte aligned; blocks whose size
+ * is a power of two up to 4 KiB are aligned to their size.
+ *
+ * rseqagent_malloc(0) returns a unique block (usable size 16); NULL and
+ * errno ENOMEM when memory is exhausted or the size is absurd.
+ * rseqagent_free(NULL) does nothing; a pointer this allocator did not hand
+ * out goes to libc free(); a pointer inside the allocator's arena that is
+ * not a live block (interior pointer) is ignored. A double free is refused
+ * when it reaches the central lists; one caught by neither is undefined, as
+ * with any allocator (a debug build will catch it exactly).
+ * rseqagent_realloc of a foreign pointer is libc realloc(); (p, 0) frees p
+ * and returns NULL; on failure p is left untouched.
+ */
+void *rseqagent_malloc(size_t size);
+void rseqagent_free(void *p);
+void *rseqagent_realloc(void *p, size_t size);
+void *rseqagent_calloc(size_t nmemb, size_t size);
+/* Bytes usable at p: ours, libc's malloc_usable_size for foreign pointers, 0 for NULL. */
+size_t rseqagent_usable_size(void *p);
+/* 1 if p is the start of a live block this allocator handed out. */
+int rseqagent_owns(const void *p);
 
 #ifdef __cplusplus
 }

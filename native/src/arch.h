@@ -6,6 +6,8 @@
 #ifndef RSEQAGENT_ARCH_H
 #define RSEQAGENT_ARCH_H
 
+#include <stdint.h>
+
 #define RSEQAGENT_ARCH_INCLUDE_OK 1
 #if defined(__x86_64__)
 #include "arch/x86_64.h"

@@ -11,6 +11,24 @@
 
 #define RSEQAGENT_EXPORT __attribute__((visibility("default")))
 #define rseqagent_unlikely(x) __builtin_expect(!!(x), 0)
+#define rseqagent_likely(x) __builtin_expect(!!(x), 1)
+
+/* "rseq_reg.c" — what the allocator needs from ownership */
+
+/*
+ * The calling thread's rseq area when the allocator may run critical
+ * sections on it (rseq mode, refcount held for a FOREIGN owner); NULL: not
+ * decided yet; RSEQAGENT_CS_AREA_FALLBACK: never (fallback mode, exiting).
+ * One initial-exec pointer: the fast path reads it without __tls_get_addr.
+ */
+#define RSEQAGENT_CS_AREA_FALLBACK 1u
+extern __thread void *_rseqagent_tls_cs_area __attribute__((tls_model("initial-exec")));
+/* Decide the calling thread's mode (probe + acquire) and set _rseqagent_tls_cs_area. */
+void *_rseqagent_cs_area_decide(void);
+/* offsetof(struct rseq, cpu_id) or offsetof(struct rseq, mm_cid): fixed per process. */
+uint32_t _rseqagent_cpu_index_offset(void);
+/* Regions the per-CPU caches need: possible CPUs (or RSEQAGENT_TEST_FAKE_CPUS). */
+uint32_t _rseqagent_cpu_index_count(void);
 
 /* "rseq_foreign.c" — libraries that export __rseq_abi */
 

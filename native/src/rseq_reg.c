@@ -29,7 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <unistd.h>
 
+#include "alloc/alloc.h"
 #include "arch.h"
 #include "internal.h"
 #include "rseq_abi.h"
@@ -77,6 +79,7 @@ struct thread_state {
 };
 
 static struct process proc;
+__thread void *_rseqagent_tls_cs_area __attribute__((tls_model("initial-exec")));
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_rc;
 static pthread_key_t state_key;
@@ -391,6 +394,13 @@ static void report_fill(int64_t *r, int kind, const struct thread_state *st, con
     r[RSEQAGENT_R_HELD] = st->holding;
 }
 
+/* The area the allocator may use after an acquire, or the fallback marker. */
+static void *cs_area_of(const struct thread_state *st, const struct owner_view *v)
+{
+    int usable = v->mode == RSEQAGENT_MODE_RSEQ && (v->owner != RSEQAGENT_OWNER_FOREIGN || st->holding);
+    return usable ? v->area : (void *)(uintptr_t)RSEQAGENT_CS_AREA_FALLBACK;
+}
+
 /* A thread past our destructor: report what is there, change nothing. */
 static int probe_exiting(int64_t *report)
 {
@@ -431,7 +441,37 @@ RSEQAGENT_EXPORT int rseqagent_thread_probe(int64_t *report, int flags)
     report_fill(report, RSEQAGENT_EVENT_PROBE, st, &v);
     st->last_owner = v.owner;
     st->last_mode = v.mode;
+    if (flags & RSEQAGENT_PROBE_ACQUIRE)
+        _rseqagent_tls_cs_area = cs_area_of(st, &v);
+    else if (flags & RSEQAGENT_PROBE_RELEASE)
+        _rseqagent_tls_cs_area = NULL; /* decided again on next use */
     return 0;
+}
+
+/* ---- the allocator's view ---------------------------------------------- */
+
+void *_rseqagent_cs_area_decide(void)
+{
+    int64_t report[RSEQAGENT_REPORT_FIELDS];
+    if (!_rseqagent_tls_cs_area && rseqagent_thread_probe(report, RSEQAGENT_PROBE_ACQUIRE) != 0)
+        _rseqagent_tls_cs_area = (void *)(uintptr_t)RSEQAGENT_CS_AREA_FALLBACK;
+    if (!_rseqagent_tls_cs_area) /* an exiting thread's probe decides nothing */
+        _rseqagent_tls_cs_area = (void *)(uintptr_t)RSEQAGENT_CS_AREA_FALLBACK;
+    return _rseqagent_tls_cs_area;
+}
+
+uint32_t _rseqagent_cpu_index_offset(void)
+{
+    rseqagent_init();
+    return proc.cpu_source == RSEQAGENT_CPU_SOURCE_MM_CID ? offsetof(struct rseqagent_area, mm_cid)
+                                                         : offsetof(struct rseqagent_area, cpu_id);
+}
+
+uint32_t _rseqagent_cpu_index_count(void)
+{
+    const char *fake = getenv("RSEQAGENT_TEST_FAKE_CPUS"); /* test seam: many CPUs on a small machine */
+    long n = fake ? atol(fake) : sysconf(_SC_NPROCESSORS_CONF);
+    return n > 0 && n < 65536 ? (uint32_t)n : 1;
 }
 
 /* ---- thread exit and fork ------------------------------------------------ */
@@ -440,6 +480,7 @@ static void thread_exit(void *arg)
 {
     struct thread_state *st = arg;
     tls_state = &exiting_state;
+    _rseqagent_tls_cs_area = (void *)(uintptr_t)RSEQAGENT_CS_AREA_FALLBACK;
     release(st);
     struct owner_view v = { .owner = st->last_owner, .mode = st->last_mode };
     if (kernel_anything_registered() == 0) {
@@ -457,10 +498,12 @@ static void atfork_prepare(void)
 {
     _rseqagent_events_atfork_prepare();
     _rseqagent_foreign_atfork_prepare();
+    _rseqagent_central_atfork_prepare();
 }
 
 static void atfork_parent(void)
 {
+    _rseqagent_central_atfork_parent();
     _rseqagent_foreign_atfork_parent();
     _rseqagent_events_atfork_parent();
 }
@@ -468,6 +511,7 @@ static void atfork_parent(void)
 /* The child keeps only the forking thread: its registration and its state. */
 static void atfork_child(void)
 {
+    _rseqagent_central_atfork_child();
     _rseqagent_foreign_atfork_child();
     _rseqagent_events_atfork_child();
     atomic_store(&counters[RSEQAGENT_C_THREAD_STATES], tls_state && !tls_state->exiting ? 1 : 0);

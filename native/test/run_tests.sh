@@ -25,6 +25,15 @@ run seccomp-eperm          "$dir/no-rseq-exec" EPERM "$dir/test_unavailable" 1
 run seccomp-enosys         "$dir/no-rseq-exec" ENOSYS "$dir/test_unavailable" 38
 run fork                   env GLIBC_TUNABLES=$off "$dir/test_fork"
 run alloc-layers           "$dir/test_alloc_layers"
+run slab                   "$dir/test_slab"
+run malloc-api             "$dir/test_malloc_api"
+run slab-aborts            "$dir/test_slab_inject" aborts
+# stress: mode threads rounds abort-floor (the floor holds with the injected delay)
+run stress-glibc           "$dir/test_alloc_stress_inject" run 4 40000 100
+run stress-shim            env GLIBC_TUNABLES=$off "$dir/test_alloc_stress_inject" run 4 40000 100
+run stress-fallback        "$dir/no-rseq-exec" EPERM "$dir/test_alloc_stress" run 4 20000 0
+run stress-plain           "$dir/test_alloc_stress" run 4 40000 0
+run stress-negative-control "$dir/test_alloc_stress" plant 4 40000
 
 if [ "$failed" -ne 0 ]; then
     echo "$failed scenario(s) failed in $dir"

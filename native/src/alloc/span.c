@@ -32,6 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 #include "alloc.h"
 
@@ -293,6 +296,9 @@ void *_rseqagent_span_alloc(size_t pages, int cls)
     if (s == NO_PAGE)
         return NULL;
     char *p = page_address(s);
+#if defined(__SANITIZE_ADDRESS__)
+    ASAN_UNPOISON_MEMORY_REGION(p, pages << RSEQAGENT_PAGE_SHIFT); /* old objects may have been poisoned free */
+#endif
     /* Large spans back calloc; small classes need no zeroing here (calloc
      * of a small size clears the object itself). Zeroed outside the lock:
      * the span is ours alone now. */

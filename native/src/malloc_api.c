@@ -1,0 +1,137 @@
+/*
+ * malloc_api.c — the public allocation API (include/rseqagent.h): sizes to
+ * classes, small objects through the per-CPU caches, large ones as spans of
+ * their own, and everything that is not ours handed back to libc.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/alloc.h"
+#include "internal.h"
+#include "percpu/cache.h"
+
+/* Under ASan a cached small block is poisoned until it is handed out again:
+ * the allocator itself never touches a free object (stacks and bitmaps only). */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define CACHED_POISON(p, cls) ASAN_POISON_MEMORY_REGION((p), _rseqagent_class_size(cls))
+#define CACHED_UNPOISON(p, cls) ASAN_UNPOISON_MEMORY_REGION((p), _rseqagent_class_size(cls))
+#else
+#define CACHED_POISON(p, cls) ((void)(p), (void)(cls))
+#define CACHED_UNPOISON(p, cls) ((void)(p), (void)(cls))
+#endif
+
+static void *large_alloc(size_t size)
+{
+    if (size > SIZE_MAX - RSEQAGENT_PAGE || rseqagent_init() != 0 || _rseqagent_arena_init() != 0) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    void *p = _rseqagent_span_alloc((size + RSEQAGENT_PAGE - 1) >> RSEQAGENT_PAGE_SHIFT, -1);
+    if (!p)
+        errno = ENOMEM;
+    return p;
+}
+
+RSEQAGENT_EXPORT void *rseqagent_malloc(size_t size)
+{
+    if (rseqagent_unlikely(size > RSEQAGENT_MAX_SMALL))
+        return large_alloc(size);
+    int cls = _rseqagent_size_class(size ? size : 1);
+    void *p = _rseqagent_cache_alloc(cls);
+    if (rseqagent_unlikely(!p))
+        errno = ENOMEM;
+    else
+        CACHED_UNPOISON(p, cls);
+    return p;
+}
+
+/* Our object's span, or 0 when p is not something we handed out (start of an object or a large span). */
+static int our_block(const void *p, struct _rseqagent_span *span)
+{
+    if (!_rseqagent_arena_owns(p) || _rseqagent_span_lookup(p, span) != 0)
+        return 0;
+    size_t offset = (size_t)((const char *)p - span->start);
+    if (span->cls < 0)
+        return offset == 0;
+    return offset % _rseqagent_class_size(span->cls) == 0;
+}
+
+RSEQAGENT_EXPORT void rseqagent_free(void *p)
+{
+    if (!p)
+        return;
+    if (!_rseqagent_arena_owns(p)) {
+        free(p); /* not ours: libc's */
+        return;
+    }
+    struct _rseqagent_span span;
+    if (!our_block(p, &span))
+        return; /* inside the arena but not a block we handed out: refused, never a crash */
+    if (span.cls < 0) {
+        _rseqagent_span_free(p);
+        return;
+    }
+    CACHED_POISON(p, span.cls);
+    _rseqagent_cache_free(span.cls, p);
+}
+
+RSEQAGENT_EXPORT size_t rseqagent_usable_size(void *p)
+{
+    if (!p)
+        return 0;
+    if (!_rseqagent_arena_owns(p))
+        return malloc_usable_size(p);
+    struct _rseqagent_span span;
+    if (!our_block(p, &span))
+        return 0;
+    return span.cls < 0 ? span.pages << RSEQAGENT_PAGE_SHIFT : _rseqagent_class_size(span.cls);
+}
+
+RSEQAGENT_EXPORT int rseqagent_owns(const void *p)
+{
+    struct _rseqagent_span span;
+    return p && our_block(p, &span);
+}
+
+RSEQAGENT_EXPORT void *rseqagent_calloc(size_t nmemb, size_t size)
+{
+    if (size && nmemb > SIZE_MAX / size) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    size_t bytes = nmemb * size;
+    void *p = rseqagent_malloc(bytes);
+    if (p && bytes <= RSEQAGENT_MAX_SMALL)
+        memset(p, 0, bytes); /* large spans come zero-filled */
+    return p;
+}
+
+RSEQAGENT_EXPORT void *rseqagent_realloc(void *p, size_t size)
+{
+    if (!p)
+        return rseqagent_malloc(size);
+    if (!_rseqagent_arena_owns(p))
+        return realloc(p, size); /* not ours: libc's */
+    if (size == 0) {
+        rseqagent_free(p);
+        return NULL;
+    }
+    size_t usable = rseqagent_usable_size(p);
+    if (usable == 0) {
+        errno = EINVAL; /* inside the arena but not a live block */
+        return NULL;
+    }
+    if (size <= usable && size > usable / 2)
+        return p;
+    void *q = rseqagent_malloc(size);
+    if (!q)
+        return NULL; /* p is untouched, as realloc promises */
+    memcpy(q, p, size < usable ? size : usable);
+    rseqagent_free(p);
+    return q;
+}

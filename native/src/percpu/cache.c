@@ -1,0 +1,167 @@
+/*
+ * cache.c — the slow paths of the per-CPU caches (cache.h has the fast
+ * paths): deciding a thread's mode, first use of a CPU's region, refilling
+ * an empty class from the central lists and spilling a full one back, in
+ * batches, and the fallback for threads that may not use rseq.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "../alloc/alloc.h"
+#include "cache.h"
+
+#define MAX_BATCH 64
+#define ATTEMPTS 16 /* aborts and migrations in a row before taking the central lists */
+
+struct _rseqagent_slab _rseqagent_cache_slab;
+uint32_t _rseqagent_cache_idx_offset;
+
+static uint16_t capacity[RSEQAGENT_SLAB_MAX_CLASSES];
+static pthread_once_t slab_once = PTHREAD_ONCE_INIT;
+static int slab_ready;
+static _Atomic int64_t stat_misses, stat_overflows, stat_aborts, stat_fallback_ops;
+
+/* Two batches per class: a refill and a spill never meet in the middle. */
+static void slab_setup(void)
+{
+    int n = _rseqagent_class_count();
+    if (n > RSEQAGENT_SLAB_MAX_CLASSES || _rseqagent_arena_init() != 0)
+        return;
+    for (int c = 0; c < n; c++) {
+        unsigned b = _rseqagent_class_batch(c);
+        capacity[c] = (uint16_t)(2 * (b < MAX_BATCH ? b : MAX_BATCH));
+    }
+    _rseqagent_cache_idx_offset = _rseqagent_cpu_index_offset();
+    slab_ready = _rseqagent_slab_init(&_rseqagent_cache_slab, _rseqagent_cpu_index_count(), (uint64_t)n,
+                                      capacity) == 0;
+}
+
+/* The area this thread may run critical sections on, or NULL: use the central lists. */
+static void *usable_area(void)
+{
+    pthread_once(&slab_once, slab_setup);
+    void *area = _rseqagent_tls_cs_area ? _rseqagent_tls_cs_area : _rseqagent_cs_area_decide();
+    return slab_ready && (uintptr_t)area > RSEQAGENT_CS_AREA_FALLBACK ? area : NULL;
+}
+
+static const uint32_t *index_of(void *area)
+{
+    return (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset);
+}
+
+static void *central_one(int cls)
+{
+    void *obj;
+    atomic_fetch_add_explicit(&stat_fallback_ops, 1, memory_order_relaxed);
+    return _rseqagent_central_pop_batch(cls, &obj, 1) == 1 ? obj : NULL;
+}
+
+/* Keep batch[0] for the caller, cache what fits of the rest, return the remainder. */
+static void *refill(void *area, int cls)
+{
+    void *batch[MAX_BATCH];
+    unsigned want = _rseqagent_class_batch(cls);
+    int n = _rseqagent_central_pop_batch(cls, batch, (int)(want < MAX_BATCH ? want : MAX_BATCH));
+    if (n == 0)
+        return NULL;
+    int i = 1;
+    for (int tries = 0; i < n && tries < ATTEMPTS;) {
+        int rc = _rseqagent_slab_push(&_rseqagent_cache_slab, area, index_of(area), cls, batch[i]);
+        if (rc == 0)
+            i++;
+        else if (rc > 0)
+            break;
+        else
+            tries++;
+    }
+    if (i < n)
+        _rseqagent_central_push_batch(cls, batch + i, n - i);
+    atomic_fetch_add_explicit(&stat_misses, 1, memory_order_relaxed);
+    return batch[0];
+}
+
+static void count_fast(int fast_rc)
+{
+    if (fast_rc < 0)
+        atomic_fetch_add_explicit(&stat_aborts, 1, memory_order_relaxed);
+}
+
+__attribute__((noinline)) void *_rseqagent_cache_alloc_generic(int cls, int fast_rc)
+{
+    count_fast(fast_rc);
+    void *area = usable_area();
+    if (!area)
+        return central_one(cls);
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        void *item;
+        int rc = _rseqagent_slab_pop(&_rseqagent_cache_slab, area, index_of(area), cls, &item);
+        if (rc == 0)
+            return item;
+        if (rc < 0) {
+            atomic_fetch_add_explicit(&stat_aborts, 1, memory_order_relaxed);
+            continue;
+        }
+        rc = _rseqagent_slab_init_current(&_rseqagent_cache_slab, area, index_of(area), capacity);
+        if (rc > 0)
+            break; /* CPU index out of range: central lists */
+        if (rc == 0)
+            return refill(area, cls);
+    }
+    return central_one(cls);
+}
+
+/* Move a batch of cls from this CPU's stack to the central lists. */
+static void spill(void *area, int cls)
+{
+    void *batch[MAX_BATCH];
+    unsigned want = _rseqagent_class_batch(cls);
+    int n = 0;
+    for (int tries = 0; n < (int)(want < MAX_BATCH ? want : MAX_BATCH) && tries < ATTEMPTS;) {
+        int rc = _rseqagent_slab_pop(&_rseqagent_cache_slab, area, index_of(area), cls, &batch[n]);
+        if (rc == 0)
+            n++;
+        else if (rc > 0)
+            break;
+        else
+            tries++;
+    }
+    if (n > 0)
+        _rseqagent_central_push_batch(cls, batch, n);
+    atomic_fetch_add_explicit(&stat_overflows, 1, memory_order_relaxed);
+}
+
+__attribute__((noinline)) void _rseqagent_cache_free_generic(int cls, void *p, int fast_rc)
+{
+    count_fast(fast_rc);
+    void *area = usable_area();
+    for (int attempt = 0; area && attempt < ATTEMPTS; attempt++) {
+        int rc = _rseqagent_slab_push(&_rseqagent_cache_slab, area, index_of(area), cls, p);
+        if (rc == 0)
+            return;
+        if (rc < 0) {
+            atomic_fetch_add_explicit(&stat_aborts, 1, memory_order_relaxed);
+            continue;
+        }
+        rc = _rseqagent_slab_init_current(&_rseqagent_cache_slab, area, index_of(area), capacity);
+        if (rc > 0)
+            break;
+        if (rc == 0)
+            spill(area, cls); /* full: make room, then push again */
+    }
+    atomic_fetch_add_explicit(&stat_fallback_ops, 1, memory_order_relaxed);
+    _rseqagent_central_push_batch(cls, &p, 1);
+}
+
+void _rseqagent_cache_stats(int64_t *misses, int64_t *overflows, int64_t *aborts, int64_t *fallback_ops)
+{
+    *misses = atomic_load_explicit(&stat_misses, memory_order_relaxed);
+    *overflows = atomic_load_explicit(&stat_overflows, memory_order_relaxed);
+    *aborts = atomic_load_explicit(&stat_aborts, memory_order_relaxed);
+    *fallback_ops = atomic_load_explicit(&stat_fallback_ops, memory_order_relaxed);
+}
+
+int64_t _rseqagent_cache_cached(int cls)
+{
+    return slab_ready ? _rseqagent_slab_count(&_rseqagent_cache_slab, cls) : 0;
+}

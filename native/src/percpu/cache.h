@@ -1,0 +1,58 @@
+/*
+ * cache.h — per-CPU caches, the policy over percpu/slab.h: which threads may
+ * use the rseq slabs, how much each class caches, when to refill from or
+ * overflow to the central lists. The fast paths below are a load of the
+ * thread's rseq area and one slab sequence; everything else is in cache.c
+ * (the _generic slow paths).
+ *
+ * A thread uses the slabs only in rseq mode (an rseq commit is exclusive
+ * only against other rseq users on that CPU); threads in fallback mode go to
+ * the central lists, which are locked.
+ */
+#ifndef RSEQAGENT_CACHE_H
+#define RSEQAGENT_CACHE_H
+
+#include "../internal.h"
+#include "slab.h"
+
+extern struct _rseqagent_slab _rseqagent_cache_slab;
+extern uint32_t _rseqagent_cache_idx_offset; /* offsetof cpu_id or mm_cid in the area */
+
+/* fast_rc: what the fast path's sequence returned (-1 aborted, 1 empty/full), for the counters. */
+void *_rseqagent_cache_alloc_generic(int cls, int fast_rc);
+void _rseqagent_cache_free_generic(int cls, void *p, int fast_rc);
+/* Objects of cls sitting in the per-CPU stacks; exact only while no thread allocates. */
+int64_t _rseqagent_cache_cached(int cls);
+/* Slow-path events so far (the fast path counts nothing: no shared line there). */
+void _rseqagent_cache_stats(int64_t *misses, int64_t *overflows, int64_t *aborts, int64_t *fallback_ops);
+
+/* An object of cls, or NULL when memory is exhausted. */
+static inline void *_rseqagent_cache_alloc(int cls)
+{
+    void *area = _rseqagent_tls_cs_area;
+    void *item;
+    int rc = 1;
+    if (rseqagent_likely((uintptr_t)area > RSEQAGENT_CS_AREA_FALLBACK)) {
+        rc = _rseqagent_slab_pop(&_rseqagent_cache_slab, area,
+                                 (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, &item);
+        if (rseqagent_likely(rc == 0))
+            return item;
+    }
+    return _rseqagent_cache_alloc_generic(cls, rc);
+}
+
+/* pre: p is an object of cls handed out by this allocator. */
+static inline void _rseqagent_cache_free(int cls, void *p)
+{
+    void *area = _rseqagent_tls_cs_area;
+    int rc = 1;
+    if (rseqagent_likely((uintptr_t)area > RSEQAGENT_CS_AREA_FALLBACK)) {
+        rc = _rseqagent_slab_push(&_rseqagent_cache_slab, area,
+                                  (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, p);
+        if (rseqagent_likely(rc == 0))
+            return;
+    }
+    _rseqagent_cache_free_generic(cls, p, rc);
+}
+
+#endif

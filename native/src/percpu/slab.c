@@ -1,0 +1,92 @@
+/*
+ * slab.c — per-CPU slab regions: reservation, header layout, first-use
+ * initialisation of a CPU's region. The push/pop sequences are inline in
+ * slab.h; this file holds what runs once per process or per CPU.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "slab.h"
+
+static uint64_t round_up(uint64_t v, uint64_t to)
+{
+    return (v + to - 1) / to * to;
+}
+
+int _rseqagent_slab_init(struct _rseqagent_slab *slab, uint64_t ncpus, uint64_t nclasses,
+                         const uint16_t *capacity)
+{
+    uint64_t slots = nclasses;
+    for (uint64_t c = 0; c < nclasses; c++)
+        slots += capacity[c];
+    if (ncpus == 0 || nclasses == 0 || nclasses > RSEQAGENT_SLAB_MAX_CLASSES || slots > RSEQAGENT_SLAB_MAX_SLOTS)
+        return -EINVAL;
+    uint64_t region_bytes = round_up(slots * sizeof(void *), (uint64_t)sysconf(_SC_PAGESIZE));
+    void *base = mmap(NULL, ncpus * region_bytes, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED)
+        return -errno;
+    slab->base = base;
+    slab->region_bytes = region_bytes;
+    slab->ncpus = ncpus;
+    slab->nclasses = nclasses;
+    return 0;
+}
+
+/*
+ * Class c's stack starts where class c-1's ends, after the header words.
+ * Each header is set by an rseq compare-and-store on the region's own CPU,
+ * so it cannot race a push or pop there; a header already set is left alone.
+ */
+int _rseqagent_slab_init_current(const struct _rseqagent_slab *slab, void *area, const uint32_t *idx,
+                                 const uint16_t *capacity)
+{
+    uint32_t begin = (uint32_t)slab->nclasses;
+    uint32_t cpu_first = UINT32_MAX;
+    for (uint64_t c = 0; c < slab->nclasses; c++) {
+        uint32_t end = begin + capacity[c];
+        uint32_t cpu;
+        int rc = _rseqagent_rseq_cmpeqz_store_header(area, idx, slab->base, slab->region_bytes, slab->ncpus, c,
+                                                     _rseqagent_slab_header(begin, begin, end), &cpu);
+        if (rc < 0)
+            return -1;
+        if (cpu >= slab->ncpus)
+            return 1;
+        if (cpu_first == UINT32_MAX)
+            cpu_first = cpu;
+        else if (cpu != cpu_first)
+            return -1; /* migrated half way: the caller starts over on the new CPU */
+        begin = end;
+    }
+    return 0;
+}
+
+size_t _rseqagent_slab_committed(const struct _rseqagent_slab *slab)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t pages = slab->ncpus * slab->region_bytes / page;
+    unsigned char *vec = malloc(pages);
+    if (!vec)
+        return 0;
+    size_t resident = 0;
+    if (mincore(slab->base, slab->ncpus * slab->region_bytes, vec) == 0)
+        for (size_t i = 0; i < pages; i++)
+            resident += vec[i] & 1;
+    free(vec);
+    return resident * page;
+}
+
+int64_t _rseqagent_slab_count(const struct _rseqagent_slab *slab, int cls)
+{
+    int64_t n = 0;
+    for (uint64_t cpu = 0; cpu < slab->ncpus; cpu++) {
+        const volatile uint64_t *header = (const uint64_t *)(slab->base + cpu * slab->region_bytes);
+        uint64_t h = header[cls];
+        n += (int64_t)(h & 0xffff) - (int64_t)((h >> 16) & 0xffff);
+    }
+    return n;
+}

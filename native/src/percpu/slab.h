@@ -1,0 +1,68 @@
+/*
+ * slab.h — per-CPU slabs, mechanics only: one region per CPU (or per mm_cid)
+ * holding a bounded stack of free objects per size class; push and pop on
+ * the calling thread's current CPU, each one rseq critical section
+ * (arch/<arch>.h, spec in percpu/pseudocode.h). Capacities come from the
+ * caller (percpu/cache.c decides them); this layer never allocates objects.
+ *
+ * Regions live in one reservation, touched only when a CPU first uses its
+ * region, so a process with few threads commits only the regions it uses.
+ */
+#ifndef RSEQAGENT_SLAB_H
+#define RSEQAGENT_SLAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../arch.h"
+
+#define RSEQAGENT_SLAB_MAX_CLASSES 128
+#define RSEQAGENT_SLAB_MAX_SLOTS 65535u /* 16-bit indices in the header */
+
+struct _rseqagent_slab {
+    char *base;            /* ncpus regions of region_bytes */
+    uint64_t region_bytes; /* a multiple of the page size */
+    uint64_t ncpus;        /* regions; a CPU index >= ncpus takes the slow path */
+    uint64_t nclasses;
+};
+
+/* Header word of a class: current | begin << 16 | end << 32 (slot indices). */
+static inline uint64_t _rseqagent_slab_header(uint32_t current, uint32_t begin, uint32_t end)
+{
+    return (uint64_t)current | (uint64_t)begin << 16 | (uint64_t)end << 32;
+}
+
+/* pre: capacity[c] for c < nclasses; sum + nclasses <= RSEQAGENT_SLAB_MAX_SLOTS. 0 or -errno. */
+int _rseqagent_slab_init(struct _rseqagent_slab *slab, uint64_t ncpus, uint64_t nclasses,
+                         const uint16_t *capacity);
+
+/*
+ * Give the current CPU's region its headers if it has none yet (one rseq
+ * sequence per class). 0: the region is ready (now or already); 1: index
+ * out of range; -1: aborted, call again.
+ * pre: area is the calling thread's registered rseq area, idx its cpu_id or mm_cid.
+ */
+int _rseqagent_slab_init_current(const struct _rseqagent_slab *slab, void *area, const uint32_t *idx,
+                                 const uint16_t *capacity);
+
+/* 0: popped into *item; 1: empty (or region not initialised); -1: aborted. pre: as above. */
+static inline int _rseqagent_slab_pop(const struct _rseqagent_slab *slab, void *area, const uint32_t *idx,
+                                      int cls, void **item)
+{
+    return _rseqagent_rseq_pop_slab(area, idx, slab->base, slab->region_bytes, slab->ncpus, (uint64_t)cls, item);
+}
+
+/* 0: pushed; 1: full (or region not initialised); -1: aborted. pre: as above. */
+static inline int _rseqagent_slab_push(const struct _rseqagent_slab *slab, void *area, const uint32_t *idx,
+                                       int cls, void *item)
+{
+    return _rseqagent_rseq_push_slab(area, idx, slab->base, slab->region_bytes, slab->ncpus, (uint64_t)cls, item);
+}
+
+/* Objects of cls in all regions' stacks; exact only while nobody pushes or pops. */
+int64_t _rseqagent_slab_count(const struct _rseqagent_slab *slab, int cls);
+
+/* Bytes of regions touched (committed), counted through mincore. */
+size_t _rseqagent_slab_committed(const struct _rseqagent_slab *slab);
+
+#endif

@@ -1,0 +1,140 @@
+/* test_malloc_api.c — the public allocation API's documented outcomes: zero
+ * and absurd sizes, alignment, foreign pointers to libc, double frees,
+ * realloc and calloc edges, usable size, fork, and (under ASan) cached
+ * blocks poisoned. Run with glibc owning rseq (default tunables). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "alloc/alloc.h"
+#include "rseqagent.h"
+#include "tap.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
+static void sizes(void)
+{
+    void *z = rseqagent_malloc(0);
+    ok(z && rseqagent_owns(z), "malloc(0) is a unique block of ours");
+    is_int(rseqagent_usable_size(z), 16, "of usable size 16");
+    void *z2 = rseqagent_malloc(0);
+    ok(z2 != z, "another malloc(0) is another block");
+    rseqagent_free(z);
+    rseqagent_free(z2);
+    errno = 0;
+    ok(rseqagent_malloc(SIZE_MAX) == NULL && errno == ENOMEM, "SIZE_MAX: NULL, ENOMEM");
+    errno = 0;
+    ok(rseqagent_malloc((size_t)1 << 50) == NULL && errno == ENOMEM, "2^50 bytes: NULL, ENOMEM");
+    errno = 0;
+    ok(rseqagent_calloc(SIZE_MAX / 2, 3) == NULL && errno == ENOMEM, "calloc overflow: NULL, ENOMEM");
+    int aligned = 1;
+    for (size_t n = 1; n <= 4096; n <<= 1) {
+        void *p = rseqagent_malloc(n);
+        aligned &= ((uintptr_t)p % (n < 16 ? 16 : n)) == 0;
+        rseqagent_free(p);
+    }
+    ok(aligned, "powers of two up to 4 KiB are aligned to their size, the rest to 16");
+    void *big = rseqagent_malloc(3u << 20);
+    ok(big && rseqagent_usable_size(big) >= (3u << 20), "3 MiB: a span of its own");
+    rseqagent_free(big);
+}
+
+static void foreign_and_double(void)
+{
+    void *libc = malloc(100);
+    ok(!rseqagent_owns(libc), "a libc block is not ours");
+    ok(rseqagent_usable_size(libc) >= 100, "usable size of a foreign block is libc's");
+    rseqagent_free(libc); /* handed to libc free: ASan/valgrind would flag a leak or a bad free */
+    char *p = rseqagent_malloc(100);
+    ok(!rseqagent_owns(p + 16), "an interior pointer is not a block");
+    rseqagent_free(p + 16); /* ignored */
+    rseqagent_free(p);
+    void *q = rseqagent_malloc(300000);
+    rseqagent_free(q);
+    rseqagent_free(q); /* a double free of a large block: no live span starts there, refused */
+    void *a = rseqagent_malloc(300000), *b = rseqagent_malloc(300000);
+    ok(a && b && a != b, "a double free of a large block is refused: no block handed out twice");
+    rseqagent_free(a);
+    rseqagent_free(b);
+}
+
+static void realloc_calloc(void)
+{
+    char *p = rseqagent_realloc(NULL, 40);
+    ok(p && rseqagent_owns(p), "realloc(NULL, n) allocates");
+    memcpy(p, "0123456789012345678901234567890123456789", 40);
+    char *same = rseqagent_realloc(p, 44);
+    ok(same == p, "a size that still fits keeps the block");
+    char *grown = rseqagent_realloc(same, 100000);
+    ok(grown && memcmp(grown, "0123456789012345678901234567890123456789", 40) == 0, "growing keeps the data");
+    char *shrunk = rseqagent_realloc(grown, 10);
+    ok(shrunk && memcmp(shrunk, "0123456789", 10) == 0, "shrinking keeps the head");
+    ok(rseqagent_realloc(shrunk, 0) == NULL, "realloc(p, 0) frees and returns NULL");
+    char *libc = malloc(10);
+    strcpy(libc, "libc");
+    char *moved = rseqagent_realloc(libc, 20);
+    ok(moved && strcmp(moved, "libc") == 0 && !rseqagent_owns(moved), "realloc of a foreign block is libc's");
+    free(moved);
+    unsigned char *c = rseqagent_calloc(100, 3);
+    int zero = 1;
+    for (int i = 0; i < 300; i++)
+        zero &= c[i] == 0;
+    ok(zero, "calloc zeroes");
+    memset(c, 0xff, 300);
+    rseqagent_free(c);
+    c = rseqagent_calloc(300, 1); /* likely the same block again: still zero */
+    zero = 1;
+    for (int i = 0; i < 300; i++)
+        zero &= c[i] == 0;
+    ok(zero, "calloc zeroes a reused block");
+    rseqagent_free(c);
+}
+
+static void forked_child_allocates(void)
+{
+    void *before = rseqagent_malloc(64);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fine = 1;
+        for (int i = 0; i < 10000; i++) {
+            void *x = rseqagent_malloc((size_t)(i % 5000) + 1);
+            fine &= x != NULL;
+            rseqagent_free(x);
+        }
+        rseqagent_free(before);
+        _exit(fine ? 0 : 1);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a forked child allocates and frees");
+    rseqagent_free(before);
+}
+
+static void poisoned_when_cached(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    char *p = rseqagent_malloc(64);
+    ok(!__asan_address_is_poisoned(p), "a live block is addressable");
+    rseqagent_free(p);
+    ok(__asan_address_is_poisoned(p), "a cached block is poisoned");
+#else
+    ok(1, "poisoning is checked in the ASan build");
+#endif
+}
+
+int main(void)
+{
+    sizes();
+    foreign_and_double();
+    realloc_calloc();
+    forked_child_allocates();
+    poisoned_when_cached();
+    return tap_done();
+}
