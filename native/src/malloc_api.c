@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <malloc.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,9 @@ RSEQAGENT_EXPORT void *rseqagent_malloc(size_t size)
 {
     if (rseqagent_unlikely(size > RSEQAGENT_MAX_SMALL))
         return large_alloc(size);
-    int cls = _rseqagent_size_class(size ? size : 1);
+    if (rseqagent_unlikely(!atomic_load_explicit(&_rseqagent_classes_ready, memory_order_acquire)))
+        _rseqagent_class_count(); /* builds the tables once */
+    int cls = _rseqagent_size_class_inline(size ? size : 1);
     void *p = _rseqagent_cache_alloc(cls);
     if (rseqagent_unlikely(!p))
         errno = ENOMEM;
@@ -50,52 +53,37 @@ RSEQAGENT_EXPORT void *rseqagent_malloc(size_t size)
     return p;
 }
 
-/* Our object's span, or 0 when p is not something we handed out (start of an object or a large span). */
-static int our_block(const void *p, struct _rseqagent_span *span)
-{
-    if (!_rseqagent_arena_owns(p) || _rseqagent_span_lookup(p, span) != 0)
-        return 0;
-    size_t offset = (size_t)((const char *)p - span->start);
-    if (span->cls < 0)
-        return offset == 0;
-    return offset % _rseqagent_class_size(span->cls) == 0;
-}
-
 RSEQAGENT_EXPORT void rseqagent_free(void *p)
 {
     if (!p)
         return;
-    if (!_rseqagent_arena_owns(p)) {
-        free(p); /* not ours: libc's */
-        return;
-    }
-    struct _rseqagent_span span;
-    if (!our_block(p, &span))
-        return; /* inside the arena but not a block we handed out: refused, never a crash */
-    if (span.cls < 0) {
+    int cls = _rseqagent_block_class(p);
+    if (rseqagent_likely(cls >= 0)) {
+        CACHED_POISON(p, cls);
+        _rseqagent_cache_free(cls, p);
+    } else if (cls == RSEQAGENT_BLOCK_LARGE) {
         _rseqagent_span_free(p);
-        return;
-    }
-    CACHED_POISON(p, span.cls);
-    _rseqagent_cache_free(span.cls, p);
+    } else if (cls == RSEQAGENT_BLOCK_NOT_OURS) {
+        free(p); /* not ours: libc's */
+    } /* else inside the arena but not a live block's start: refused, never a crash */
 }
 
 RSEQAGENT_EXPORT size_t rseqagent_usable_size(void *p)
 {
     if (!p)
         return 0;
-    if (!_rseqagent_arena_owns(p))
-        return malloc_usable_size(p);
+    int cls = _rseqagent_block_class(p);
+    if (cls >= 0)
+        return _rseqagent_class_size(cls);
     struct _rseqagent_span span;
-    if (!our_block(p, &span))
-        return 0;
-    return span.cls < 0 ? span.pages << RSEQAGENT_PAGE_SHIFT : _rseqagent_class_size(span.cls);
+    if (cls == RSEQAGENT_BLOCK_LARGE && _rseqagent_span_lookup(p, &span) == 0)
+        return span.pages << RSEQAGENT_PAGE_SHIFT;
+    return cls == RSEQAGENT_BLOCK_NOT_OURS ? malloc_usable_size(p) : 0;
 }
 
 RSEQAGENT_EXPORT int rseqagent_owns(const void *p)
 {
-    struct _rseqagent_span span;
-    return p && our_block(p, &span);
+    return p && _rseqagent_block_class(p) >= RSEQAGENT_BLOCK_LARGE;
 }
 
 RSEQAGENT_EXPORT void *rseqagent_calloc(size_t nmemb, size_t size)

@@ -11,6 +11,7 @@
 #ifndef RSEQAGENT_ALLOC_H
 #define RSEQAGENT_ALLOC_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,7 +33,82 @@ unsigned _rseqagent_class_batch(int cls);
 /* Pages per span carved into objects of cls. */
 size_t _rseqagent_class_span_pages(int cls);
 
+/*
+ * The same tables for inline use on the fast path. pre: the table is built
+ * (_rseqagent_classes_ready; any function above builds it).
+ */
+#define RSEQAGENT_CLASS_MID_STEP 128u
+#define RSEQAGENT_CLASS_RECIP_SHIFT 44 /* exact division for offsets < 2^20 (any span) */
+struct _rseqagent_class_fast {
+    uint32_t size;
+    uint64_t recip; /* ceil(2^44 / size) */
+};
+extern unsigned char _rseqagent_class_tiny[];
+extern unsigned char _rseqagent_class_mid[];
+extern struct _rseqagent_class_fast _rseqagent_class_fast[];
+extern _Atomic int _rseqagent_classes_ready;
+
+static inline int _rseqagent_size_class_inline(size_t size)
+{
+    return size <= 1024 ? _rseqagent_class_tiny[(size + 15) >> 4]
+                        : _rseqagent_class_mid[(size + RSEQAGENT_CLASS_MID_STEP - 1) / RSEQAGENT_CLASS_MID_STEP];
+}
+
+/* Is offset (< 2^20) a multiple of cls's size? Multiply-high instead of a division. */
+static inline int _rseqagent_class_boundary(int cls, size_t offset)
+{
+    uint64_t q = ((uint64_t)offset * _rseqagent_class_fast[cls].recip) >> RSEQAGENT_CLASS_RECIP_SHIFT;
+    return q * _rseqagent_class_fast[cls].size == offset;
+}
+
 /* "span.c" */
+
+/*
+ * The page map: one entry per arena page. A live span writes all its pages'
+ * entries (start, pages, cls), set before the span is handed out and kept
+ * while it lives, so the free of a live block can read them without a lock.
+ * Everything else in it belongs to span.c, under its lock.
+ */
+enum _rseqagent_page_state { RSEQAGENT_PAGE_UNUSED = 0, RSEQAGENT_PAGE_LIVE, RSEQAGENT_PAGE_FREE };
+
+struct _rseqagent_page_entry {
+    uint32_t start; /* first page of the span this page belongs to */
+    uint32_t pages; /* that span's length */
+    union {
+        struct {
+            uint32_t prev, next; /* free list, at a free span's first page */
+        } link;
+        void *owner; /* a live span's word for the layer above, at its first page */
+    } u;
+    int16_t cls;
+    uint8_t state;    /* enum _rseqagent_page_state */
+    uint8_t released; /* free span: pages madvised away since last use */
+};
+
+extern struct _rseqagent_page_entry *_rseqagent_page_map;
+extern _Atomic(uintptr_t) _rseqagent_arena_base; /* published (release) after the page map */
+extern _Atomic(size_t) _rseqagent_arena_bytes;
+
+#define RSEQAGENT_BLOCK_NOT_OURS (-3) /* outside the arena */
+#define RSEQAGENT_BLOCK_INVALID (-2)  /* inside, but not the start of a live block */
+#define RSEQAGENT_BLOCK_LARGE (-1)    /* the start of a large span */
+
+/* The class of the live block starting at p, or one of RSEQAGENT_BLOCK_*. No lock: see above. */
+static inline int _rseqagent_block_class(const void *p)
+{
+    uintptr_t base = atomic_load_explicit(&_rseqagent_arena_base, memory_order_acquire);
+    uintptr_t off = (uintptr_t)p - base;
+    if (!base || off >= atomic_load_explicit(&_rseqagent_arena_bytes, memory_order_relaxed))
+        return RSEQAGENT_BLOCK_NOT_OURS;
+    const struct _rseqagent_page_entry *e = &_rseqagent_page_map[off >> RSEQAGENT_PAGE_SHIFT];
+    if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != RSEQAGENT_PAGE_LIVE)
+        return RSEQAGENT_BLOCK_INVALID;
+    size_t within = off - ((size_t)__atomic_load_n(&e->start, __ATOMIC_RELAXED) << RSEQAGENT_PAGE_SHIFT);
+    int cls = __atomic_load_n(&e->cls, __ATOMIC_RELAXED);
+    if (cls < 0)
+        return within == 0 ? RSEQAGENT_BLOCK_LARGE : RSEQAGENT_BLOCK_INVALID;
+    return _rseqagent_class_boundary(cls, within) ? cls : RSEQAGENT_BLOCK_INVALID;
+}
 
 struct _rseqagent_span {
     char *start;  /* page aligned */

@@ -9,9 +9,14 @@
  * from the (page aligned) span start are naturally aligned.
  *
  * The table is built once (pthread_once). Lookup: a byte table indexed by
- * (size + 15) >> 4 up to 1 KiB, a binary search over the classes above.
+ * (size + 15) >> 4 up to 1 KiB, another by (size + 127) >> 7 above (classes
+ * there are at least 256 bytes apart, so no 128-byte step straddles two).
+ * Both, and each class's reciprocal for division-free "is this offset an
+ * object boundary?", are read inline on the fast path (alloc.h).
  */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
 
 #include "alloc.h"
 
@@ -38,6 +43,11 @@ static struct size_class classes[MAX_CLASSES];
 static int class_count;
 static unsigned char small_lookup[LOOKUP_LIMIT / TINY_STEP + 1];
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+unsigned char _rseqagent_class_tiny[LOOKUP_LIMIT / TINY_STEP + 1];
+unsigned char _rseqagent_class_mid[RSEQAGENT_MAX_SMALL / RSEQAGENT_CLASS_MID_STEP + 1];
+struct _rseqagent_class_fast _rseqagent_class_fast[MAX_CLASSES];
+_Atomic int _rseqagent_classes_ready;
 
 static unsigned batch_for(size_t size)
 {
@@ -68,6 +78,24 @@ static void add_class(size_t size)
     c->span_pages = span_pages_for(size, c->batch);
 }
 
+/* Inline lookups' tables (alloc.h); published last, with release. */
+static void build_fast_tables(void)
+{
+    memcpy(_rseqagent_class_tiny, small_lookup, sizeof(small_lookup));
+    int cls = 0;
+    for (size_t i = 0; i < sizeof(_rseqagent_class_mid); i++) {
+        while (classes[cls].size < i * RSEQAGENT_CLASS_MID_STEP)
+            cls++;
+        _rseqagent_class_mid[i] = (unsigned char)cls;
+    }
+    for (int c = 0; c < class_count; c++) {
+        _rseqagent_class_fast[c].size = (uint32_t)classes[c].size;
+        _rseqagent_class_fast[c].recip = (((uint64_t)1 << RSEQAGENT_CLASS_RECIP_SHIFT) + classes[c].size - 1) /
+                                         classes[c].size;
+    }
+    atomic_store_explicit(&_rseqagent_classes_ready, 1, memory_order_release);
+}
+
 static void build_table(void)
 {
     for (size_t size = TINY_STEP; size <= TINY_LIMIT; size += TINY_STEP)
@@ -81,6 +109,7 @@ static void build_table(void)
             cls++;
         small_lookup[i] = (unsigned char)cls;
     }
+    build_fast_tables();
 }
 
 static inline void ensure_table(void)

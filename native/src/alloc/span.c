@@ -44,29 +44,13 @@
 #define NO_PAGE UINT32_MAX
 #define ZERO_BY_MADVISE ((size_t)1 << 20) /* reused large spans this big: madvise, not memset */
 
-enum page_state { PAGE_UNUSED = 0, PAGE_LIVE, PAGE_FREE };
-
-struct page_entry {
-    uint32_t start;     /* first page of the span this page belongs to */
-    uint32_t pages;     /* that span's length */
-    union {
-        struct {
-            uint32_t prev, next; /* free list, at a free span's first page */
-        } link;
-        void *owner; /* a live span's word for the layer above, at its first page */
-    } u;
-    int16_t cls;
-    uint8_t state;    /* enum page_state */
-    uint8_t released; /* free span: pages madvised away since last use */
-};
-
 static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
 static int arena_init_rc;
-static _Atomic(uintptr_t) arena_base; /* 0 until reserved */
-static _Atomic(size_t) arena_bytes;
+_Atomic(uintptr_t) _rseqagent_arena_base; /* 0 until reserved */
+_Atomic(size_t) _rseqagent_arena_bytes;
 
 static pthread_mutex_t span_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct page_entry *page_map;
+struct _rseqagent_page_entry *_rseqagent_page_map;
 static uint32_t arena_pages;
 static uint32_t bump;                          /* first never-used page */
 static uint32_t exact_head[EXACT_LISTS + 1];   /* by length; [0] unused */
@@ -118,8 +102,8 @@ static void reserve_arena(void)
         bytes /= 2;
     }
     size_t pages = bytes >> RSEQAGENT_PAGE_SHIFT;
-    page_map = map_noreserve(pages * sizeof(*page_map));
-    if (!page_map) {
+    _rseqagent_page_map = map_noreserve(pages * sizeof(*_rseqagent_page_map));
+    if (!_rseqagent_page_map) {
         munmap(base, bytes);
         arena_init_rc = -ENOMEM;
         return;
@@ -128,8 +112,8 @@ static void reserve_arena(void)
     for (unsigned i = 0; i <= EXACT_LISTS; i++)
         exact_head[i] = NO_PAGE;
     large_head = NO_PAGE;
-    atomic_store_explicit(&arena_bytes, bytes, memory_order_relaxed);
-    atomic_store_explicit(&arena_base, (uintptr_t)base, memory_order_release);
+    atomic_store_explicit(&_rseqagent_arena_bytes, bytes, memory_order_relaxed);
+    atomic_store_explicit(&_rseqagent_arena_base, (uintptr_t)base, memory_order_release);
 }
 
 int _rseqagent_arena_init(void)
@@ -140,20 +124,20 @@ int _rseqagent_arena_init(void)
 
 int _rseqagent_arena_owns(const void *p)
 {
-    uintptr_t base = atomic_load_explicit(&arena_base, memory_order_acquire);
-    size_t bytes = atomic_load_explicit(&arena_bytes, memory_order_relaxed);
+    uintptr_t base = atomic_load_explicit(&_rseqagent_arena_base, memory_order_acquire);
+    size_t bytes = atomic_load_explicit(&_rseqagent_arena_bytes, memory_order_relaxed);
     return base && (uintptr_t)p - base < bytes;
 }
 
 static inline char *page_address(uint32_t page)
 {
-    return (char *)atomic_load_explicit(&arena_base, memory_order_relaxed) +
+    return (char *)atomic_load_explicit(&_rseqagent_arena_base, memory_order_relaxed) +
            ((size_t)page << RSEQAGENT_PAGE_SHIFT);
 }
 
 static inline uint32_t page_of(const void *p)
 {
-    uintptr_t base = atomic_load_explicit(&arena_base, memory_order_relaxed);
+    uintptr_t base = atomic_load_explicit(&_rseqagent_arena_base, memory_order_relaxed);
     return (uint32_t)(((uintptr_t)p - base) >> RSEQAGENT_PAGE_SHIFT);
 }
 
@@ -177,25 +161,25 @@ static void mark_list(uint32_t pages)
 
 static void list_insert(uint32_t s)
 {
-    struct page_entry *e = &page_map[s];
+    struct _rseqagent_page_entry *e = &_rseqagent_page_map[s];
     uint32_t *head = list_head(e->pages);
     e->u.link.prev = NO_PAGE;
     e->u.link.next = *head;
     if (*head != NO_PAGE)
-        page_map[*head].u.link.prev = s;
+        _rseqagent_page_map[*head].u.link.prev = s;
     *head = s;
     mark_list(e->pages);
 }
 
 static void list_remove(uint32_t s)
 {
-    struct page_entry *e = &page_map[s];
+    struct _rseqagent_page_entry *e = &_rseqagent_page_map[s];
     if (e->u.link.prev != NO_PAGE)
-        page_map[e->u.link.prev].u.link.next = e->u.link.next;
+        _rseqagent_page_map[e->u.link.prev].u.link.next = e->u.link.next;
     else
         *list_head(e->pages) = e->u.link.next;
     if (e->u.link.next != NO_PAGE)
-        page_map[e->u.link.next].u.link.prev = e->u.link.prev;
+        _rseqagent_page_map[e->u.link.next].u.link.prev = e->u.link.prev;
     mark_list(e->pages);
 }
 
@@ -204,11 +188,11 @@ static void make_free(uint32_t s, uint32_t pages, int released)
 {
     uint32_t ends[2] = { s, s + pages - 1 };
     for (int i = 0; i < 2; i++) {
-        struct page_entry *e = &page_map[ends[i]];
+        struct _rseqagent_page_entry *e = &_rseqagent_page_map[ends[i]];
         e->start = s;
         e->pages = pages;
         e->cls = -1;
-        e->state = PAGE_FREE;
+        e->state = RSEQAGENT_PAGE_FREE;
         e->released = (uint8_t)released;
     }
     list_insert(s);
@@ -217,14 +201,14 @@ static void make_free(uint32_t s, uint32_t pages, int released)
 static void make_live(uint32_t s, uint32_t pages, int cls)
 {
     for (uint32_t i = s; i < s + pages; i++) {
-        struct page_entry *e = &page_map[i];
+        struct _rseqagent_page_entry *e = &_rseqagent_page_map[i];
         e->start = s;
         e->pages = pages;
         e->cls = (int16_t)cls;
-        e->state = PAGE_LIVE;
+        e->state = RSEQAGENT_PAGE_LIVE;
         e->released = 0;
     }
-    page_map[s].u.owner = NULL;
+    _rseqagent_page_map[s].u.owner = NULL;
 }
 
 /* The first page of the smallest free span of at least pages, or NO_PAGE. */
@@ -237,10 +221,10 @@ static uint32_t find_free(uint32_t pages)
             return exact_head[b + (uint32_t)__builtin_ctzll(more) + 1];
     }
     uint32_t best = NO_PAGE;
-    for (uint32_t s = large_head; s != NO_PAGE; s = page_map[s].u.link.next) {
-        uint32_t n = page_map[s].pages;
-        if (n >= pages && (best == NO_PAGE || n < page_map[best].pages ||
-                           (n == page_map[best].pages && s < best)))
+    for (uint32_t s = large_head; s != NO_PAGE; s = _rseqagent_page_map[s].u.link.next) {
+        uint32_t n = _rseqagent_page_map[s].pages;
+        if (n >= pages && (best == NO_PAGE || n < _rseqagent_page_map[best].pages ||
+                           (n == _rseqagent_page_map[best].pages && s < best)))
             best = s;
     }
     return best;
@@ -262,8 +246,8 @@ static uint32_t take_pages(uint32_t pages, int *dirty)
 {
     uint32_t s = find_free(pages);
     if (s != NO_PAGE) {
-        uint32_t have = page_map[s].pages;
-        int released = page_map[s].released;
+        uint32_t have = _rseqagent_page_map[s].pages;
+        int released = _rseqagent_page_map[s].released;
         list_remove(s);
         if (have > pages)
             make_free(s + pages, have - pages, released);
@@ -310,45 +294,45 @@ void *_rseqagent_span_alloc(size_t pages, int cls)
 /* 1 when page s is the first page of a live span. */
 static int is_live_start(uint32_t s)
 {
-    return s < bump && page_map[s].state == PAGE_LIVE && page_map[s].start == s;
+    return s < bump && _rseqagent_page_map[s].state == RSEQAGENT_PAGE_LIVE && _rseqagent_page_map[s].start == s;
 }
 
 /* Field by field: a live neighbour's owner word belongs to the layer above. */
 static uint32_t free_span_ending_at(uint32_t last)
 {
-    if (page_map[last].state != PAGE_FREE)
+    if (_rseqagent_page_map[last].state != RSEQAGENT_PAGE_FREE)
         return NO_PAGE;
-    uint32_t s = page_map[last].start;
-    return page_map[s].state == PAGE_FREE && page_map[s].start == s &&
-                   s + page_map[s].pages == last + 1
+    uint32_t s = _rseqagent_page_map[last].start;
+    return _rseqagent_page_map[s].state == RSEQAGENT_PAGE_FREE && _rseqagent_page_map[s].start == s &&
+                   s + _rseqagent_page_map[s].pages == last + 1
                ? s
                : NO_PAGE;
 }
 
 static uint32_t free_span_starting_at(uint32_t s)
 {
-    return s < bump && page_map[s].state == PAGE_FREE && page_map[s].start == s ? s : NO_PAGE;
+    return s < bump && _rseqagent_page_map[s].state == RSEQAGENT_PAGE_FREE && _rseqagent_page_map[s].start == s ? s : NO_PAGE;
 }
 
 static void free_locked(uint32_t s)
 {
-    uint32_t pages = page_map[s].pages;
+    uint32_t pages = _rseqagent_page_map[s].pages;
     live_pages -= pages;
-    page_map[s].state = PAGE_FREE; /* refuses a second free of s from now on */
+    _rseqagent_page_map[s].state = RSEQAGENT_PAGE_FREE; /* refuses a second free of s from now on */
     uint32_t left = s > 0 ? free_span_ending_at(s - 1) : NO_PAGE;
     if (left != NO_PAGE) {
-        uint32_t n = page_map[left].pages;
+        uint32_t n = _rseqagent_page_map[left].pages;
         list_remove(left);
-        if (page_map[left].released)
+        if (_rseqagent_page_map[left].released)
             committed_pages += n;
         s = left;
         pages += n;
     }
     uint32_t right = free_span_starting_at(s + pages);
     if (right != NO_PAGE) {
-        uint32_t n = page_map[right].pages;
+        uint32_t n = _rseqagent_page_map[right].pages;
         list_remove(right);
-        if (page_map[right].released)
+        if (_rseqagent_page_map[right].released)
             committed_pages += n;
         pages += n;
     }
@@ -391,12 +375,12 @@ int _rseqagent_span_lookup(const void *p, struct _rseqagent_span *out)
     uint32_t pg = page_of(p);
     int rc = -ENOENT;
     pthread_mutex_lock(&span_lock);
-    if (pg < bump && page_map[pg].state == PAGE_LIVE) {
-        uint32_t s = page_map[pg].start;
-        if (is_live_start(s) && pg - s < page_map[s].pages) {
+    if (pg < bump && _rseqagent_page_map[pg].state == RSEQAGENT_PAGE_LIVE) {
+        uint32_t s = _rseqagent_page_map[pg].start;
+        if (is_live_start(s) && pg - s < _rseqagent_page_map[s].pages) {
             out->start = page_address(s);
-            out->pages = page_map[s].pages;
-            out->cls = page_map[s].cls;
+            out->pages = _rseqagent_page_map[s].pages;
+            out->cls = _rseqagent_page_map[s].cls;
             rc = 0;
         }
     }
@@ -410,7 +394,7 @@ void **_rseqagent_span_owner_word(void *start)
         return NULL;
     uint32_t s = page_of(start);
     pthread_mutex_lock(&span_lock);
-    void **word = is_live_start(s) ? &page_map[s].u.owner : NULL;
+    void **word = is_live_start(s) ? &_rseqagent_page_map[s].u.owner : NULL;
     pthread_mutex_unlock(&span_lock);
     return word;
 }
@@ -419,15 +403,15 @@ void **_rseqagent_span_owner_word(void *start)
 static size_t release_list(uint32_t head)
 {
     size_t bytes = 0;
-    for (uint32_t s = head; s != NO_PAGE; s = page_map[s].u.link.next) {
-        struct page_entry *e = &page_map[s];
+    for (uint32_t s = head; s != NO_PAGE; s = _rseqagent_page_map[s].u.link.next) {
+        struct _rseqagent_page_entry *e = &_rseqagent_page_map[s];
         if (e->released)
             continue;
         size_t len = (size_t)e->pages << RSEQAGENT_PAGE_SHIFT;
         if (madvise(page_address(s), len, MADV_DONTNEED) != 0)
             continue;
         e->released = 1;
-        page_map[s + e->pages - 1].released = 1;
+        _rseqagent_page_map[s + e->pages - 1].released = 1;
         committed_pages -= e->pages;
         bytes += len;
     }
@@ -436,7 +420,7 @@ static size_t release_list(uint32_t head)
 
 size_t _rseqagent_span_release(void)
 {
-    if (atomic_load_explicit(&arena_base, memory_order_acquire) == 0)
+    if (atomic_load_explicit(&_rseqagent_arena_base, memory_order_acquire) == 0)
         return 0;
     size_t bytes = 0;
     pthread_mutex_lock(&span_lock);
@@ -450,7 +434,7 @@ size_t _rseqagent_span_release(void)
 void _rseqagent_arena_stats(int64_t *reserved, int64_t *committed, int64_t *in_spans)
 {
     pthread_mutex_lock(&span_lock);
-    *reserved = (int64_t)atomic_load_explicit(&arena_bytes, memory_order_relaxed);
+    *reserved = (int64_t)atomic_load_explicit(&_rseqagent_arena_bytes, memory_order_relaxed);
     *committed = (int64_t)committed_pages << RSEQAGENT_PAGE_SHIFT;
     *in_spans = (int64_t)live_pages << RSEQAGENT_PAGE_SHIFT;
     pthread_mutex_unlock(&span_lock);

@@ -45,17 +45,34 @@ int _rseqagent_slab_init(struct _rseqagent_slab *slab, uint64_t ncpus, uint64_t 
 int _rseqagent_slab_init_current(const struct _rseqagent_slab *slab, void *area, const uint32_t *idx,
                                  const uint16_t *capacity);
 
+/*
+ * TSan cannot see inline asm: tell it that a push publishes the object and
+ * a pop receives it, which is what the rseq commit guarantees.
+ */
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#define RSEQAGENT_TSAN_PUBLISH(p) __tsan_release(p)
+#define RSEQAGENT_TSAN_RECEIVE(p) __tsan_acquire(p)
+#else
+#define RSEQAGENT_TSAN_PUBLISH(p) ((void)(p))
+#define RSEQAGENT_TSAN_RECEIVE(p) ((void)(p))
+#endif
+
 /* 0: popped into *item; 1: empty (or region not initialised); -1: aborted. pre: as above. */
 static inline int _rseqagent_slab_pop(const struct _rseqagent_slab *slab, void *area, const uint32_t *idx,
                                       int cls, void **item)
 {
-    return _rseqagent_rseq_pop_slab(area, idx, slab->base, slab->region_bytes, slab->ncpus, (uint64_t)cls, item);
+    int rc = _rseqagent_rseq_pop_slab(area, idx, slab->base, slab->region_bytes, slab->ncpus, (uint64_t)cls, item);
+    if (rc == 0)
+        RSEQAGENT_TSAN_RECEIVE(*item);
+    return rc;
 }
 
 /* 0: pushed; 1: full (or region not initialised); -1: aborted. pre: as above. */
 static inline int _rseqagent_slab_push(const struct _rseqagent_slab *slab, void *area, const uint32_t *idx,
                                        int cls, void *item)
 {
+    RSEQAGENT_TSAN_PUBLISH(item);
     return _rseqagent_rseq_push_slab(area, idx, slab->base, slab->region_bytes, slab->ncpus, (uint64_t)cls, item);
 }
 
