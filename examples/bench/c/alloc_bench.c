@@ -4,8 +4,8 @@
  * operation (median of REPS runs) and ratios (ours / glibc's).
  *
  * Workloads: alloc+free pairs of 64 B and 4 KiB on 1 and 2 threads; a
- * producer/consumer pair (one thread allocates, the other frees, through a
- * ring); and the floor: a bare per-CPU push+pop on the slab, no allocator.
+ * producer/consumer pair pinned to two CPUs (one thread allocates, the
+ * other frees, through a ring); and the floor: a bare per-CPU push+pop on the slab, no allocator.
  * Peak RSS after 256 threads churn random sizes is measured by rss_churn.c
  * in a process of its own per allocator.
  */
@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sched.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "percpu/slab.h"
@@ -79,9 +81,19 @@ struct ring {
     long n;
 };
 
+/* Producer and consumer on different CPUs: every block crosses CPUs, and runs are comparable. */
+static void pin(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu % (int)sysconf(_SC_NPROCESSORS_ONLN), &set);
+    sched_setaffinity(0, sizeof(set), &set);
+}
+
 static void *producer(void *arg)
 {
     struct ring *r = arg;
+    pin(0);
     for (long i = 0; i < r->n; i++) {
         void *x = r->a->alloc(64);
         *(volatile char *)x = 1;
@@ -96,6 +108,7 @@ static void *producer(void *arg)
 static void *consumer(void *arg)
 {
     struct ring *r = arg;
+    pin(1);
     for (long i = 0; i < r->n; i++) {
         _Atomic(void *) *s = &r->slot[i % RING];
         void *x;

@@ -42,6 +42,8 @@
 #define ARENA_MIN_BYTES ((size_t)1 << 30)
 #define EXACT_LISTS 128u                 /* free spans of 1..128 pages: one list per length */
 #define NO_PAGE UINT32_MAX
+/* Free but committed pages kept for reuse before they go back to the OS. */
+#define RELEASE_SLACK_PAGES ((size_t)(16u << 20) >> RSEQAGENT_PAGE_SHIFT)
 #define ZERO_BY_MADVISE ((size_t)1 << 20) /* reused large spans this big: madvise, not memset */
 
 static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
@@ -352,9 +354,12 @@ void _rseqagent_span_free(void *start)
     int live = is_live_start(s);
     if (live)
         free_locked(s);
+    int release = committed_pages - live_pages > RELEASE_SLACK_PAGES;
     pthread_mutex_unlock(&span_lock);
     if (!live)
         atomic_fetch_add_explicit(&refused_frees, 1, memory_order_relaxed);
+    if (release)
+        _rseqagent_span_release(); /* idle free pages back to the OS */
 }
 
 int64_t _rseqagent_span_refused_frees(void)
