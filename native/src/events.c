@@ -17,14 +17,26 @@
 #define QUEUE_CAPACITY 4096
 
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t queue_half_full = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t queue_half_full;
+static pthread_once_t cond_once = PTHREAD_ONCE_INIT;
 static int64_t queue[QUEUE_CAPACITY][RSEQAGENT_REPORT_FIELDS];
 static unsigned head; /* next to drain */
 static unsigned used;
 static _Atomic int64_t dropped;
 
+/* The drainer's timed wait runs on CLOCK_MONOTONIC: a wall-clock step must not stall it. */
+static void cond_init(void)
+{
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&queue_half_full, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
 void _rseqagent_event_push(const int64_t *report)
 {
+    pthread_once(&cond_once, cond_init);
     pthread_mutex_lock(&queue_lock);
     if (used == QUEUE_CAPACITY) {
         atomic_fetch_add_explicit(&dropped, 1, memory_order_relaxed);
@@ -44,7 +56,7 @@ int64_t _rseqagent_events_dropped(void)
 
 static void deadline_after(struct timespec *ts, int timeout_ms)
 {
-    clock_gettime(CLOCK_REALTIME, ts);
+    clock_gettime(CLOCK_MONOTONIC, ts);
     ts->tv_sec += timeout_ms / 1000;
     ts->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
     if (ts->tv_nsec >= 1000000000L) {
@@ -58,6 +70,7 @@ RSEQAGENT_EXPORT int rseqagent_events_drain(int64_t *buf, int max, int timeout_m
     if (!buf || max <= 0 || timeout_ms < 0)
         return -EINVAL;
     struct timespec deadline;
+    pthread_once(&cond_once, cond_init);
     deadline_after(&deadline, timeout_ms);
     pthread_mutex_lock(&queue_lock);
     while (used < QUEUE_CAPACITY / 2) {
@@ -91,5 +104,5 @@ void _rseqagent_events_atfork_child(void)
     used = 0;
     head = 0;
     pthread_mutex_unlock(&queue_lock);
-    pthread_cond_init(&queue_half_full, NULL);
+    cond_init();
 }

@@ -23,7 +23,8 @@
  */
 #define RSEQAGENT_CS_AREA_FALLBACK 1u
 extern __thread void *_rseqagent_tls_cs_area __attribute__((tls_model("initial-exec")));
-/* Decide the calling thread's mode (probe + acquire) and set _rseqagent_tls_cs_area. */
+/* Decide the calling thread's mode (probe + acquire) and set _rseqagent_tls_cs_area.
+ * pre: the per-CPU slabs are set up (the fast path reads them once the area is set). */
 void *_rseqagent_cs_area_decide(void);
 /* offsetof(struct rseq, cpu_id) or offsetof(struct rseq, mm_cid): fixed per process. */
 uint32_t _rseqagent_cpu_index_offset(void);

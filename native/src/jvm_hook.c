@@ -101,10 +101,12 @@ static jint JNICALL rseqagent_jvm_hook_install0(JNIEnv *env, jclass holder, jcla
         hook_class = (*env)->NewGlobalRef(env, hook);
     }
     JavaVM *vm;
-    if ((*env)->GetJavaVM(env, &vm) != JNI_OK)
-        return -EIO;
-    rc = hook_enable(vm);
-    installed = rc == 0;
+    rc = (*env)->GetJavaVM(env, &vm) == JNI_OK ? hook_enable(vm) : -EIO;
+    if (rc != 0 && hook_class) {
+        (*env)->DeleteGlobalRef(env, hook_class);
+        hook_class = NULL;
+    }
+    installed = rc == 0; /* JVM-serialised: premain calls this once, on one thread */
     return rc;
 }
 

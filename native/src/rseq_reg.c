@@ -76,6 +76,7 @@ struct thread_state {
     int64_t last_owner;
     int64_t last_mode;
     int64_t tid;
+    void *cs_area;             /* what the allocator may use after the last probe (see cs_area_of) */
 };
 
 static struct process proc;
@@ -367,9 +368,9 @@ static void release(struct thread_state *st)
 {
     if (st->holding)
         give_back_foreign(st);
-    if (st->own_registered) {
-        if (kernel_register_masked(&st->own, RSEQAGENT_FLAG_UNREGISTER) == 0)
-            count(RSEQAGENT_C_UNREGISTRATIONS, 1);
+    /* If the kernel refused, the area stays registered (and st must never be freed). */
+    if (st->own_registered && kernel_register_masked(&st->own, RSEQAGENT_FLAG_UNREGISTER) == 0) {
+        count(RSEQAGENT_C_UNREGISTRATIONS, 1);
         st->own_registered = 0;
     }
 }
@@ -397,7 +398,8 @@ static void report_fill(int64_t *r, int kind, const struct thread_state *st, con
 /* The area the allocator may use after an acquire, or the fallback marker. */
 static void *cs_area_of(const struct thread_state *st, const struct owner_view *v)
 {
-    int usable = v->mode == RSEQAGENT_MODE_RSEQ && (v->owner != RSEQAGENT_OWNER_FOREIGN || st->holding);
+    int usable = v->mode == RSEQAGENT_MODE_RSEQ &&
+                 (v->owner != RSEQAGENT_OWNER_FOREIGN || (st->holding && st->held.area == v->area));
     return usable ? v->area : (void *)(uintptr_t)RSEQAGENT_CS_AREA_FALLBACK;
 }
 
@@ -429,8 +431,10 @@ RSEQAGENT_EXPORT int rseqagent_thread_probe(int64_t *report, int flags)
     if (st->exiting)
         return probe_exiting(report);
     struct owner_view v;
-    if (flags & RSEQAGENT_PROBE_RELEASE)
+    if (flags & RSEQAGENT_PROBE_RELEASE) {
+        _rseqagent_tls_cs_area = NULL; /* before the area goes: a signal handler may allocate */
         release(st);
+    }
     probe_owner(st, &v);
     if (flags & RSEQAGENT_PROBE_ACQUIRE) {
         acquire(st, &v);
@@ -441,10 +445,11 @@ RSEQAGENT_EXPORT int rseqagent_thread_probe(int64_t *report, int flags)
     report_fill(report, RSEQAGENT_EVENT_PROBE, st, &v);
     st->last_owner = v.owner;
     st->last_mode = v.mode;
-    if (flags & RSEQAGENT_PROBE_ACQUIRE)
-        _rseqagent_tls_cs_area = cs_area_of(st, &v);
-    else if (flags & RSEQAGENT_PROBE_RELEASE)
-        _rseqagent_tls_cs_area = NULL; /* decided again on next use */
+    st->cs_area = cs_area_of(st, &v);
+    /* Only _rseqagent_cs_area_decide sets the allocator's area; any probe that
+     * finds it changed makes the allocator decide again. */
+    if (_rseqagent_tls_cs_area && _rseqagent_tls_cs_area != st->cs_area)
+        _rseqagent_tls_cs_area = NULL;
     return 0;
 }
 
@@ -453,10 +458,12 @@ RSEQAGENT_EXPORT int rseqagent_thread_probe(int64_t *report, int flags)
 void *_rseqagent_cs_area_decide(void)
 {
     int64_t report[RSEQAGENT_REPORT_FIELDS];
-    if (!_rseqagent_tls_cs_area && rseqagent_thread_probe(report, RSEQAGENT_PROBE_ACQUIRE) != 0)
-        _rseqagent_tls_cs_area = (void *)(uintptr_t)RSEQAGENT_CS_AREA_FALLBACK;
-    if (!_rseqagent_tls_cs_area) /* an exiting thread's probe decides nothing */
-        _rseqagent_tls_cs_area = (void *)(uintptr_t)RSEQAGENT_CS_AREA_FALLBACK;
+    if (_rseqagent_tls_cs_area)
+        return _rseqagent_tls_cs_area;
+    int rc = rseqagent_thread_probe(report, RSEQAGENT_PROBE_ACQUIRE);
+    struct thread_state *st = tls_state;
+    _rseqagent_tls_cs_area = rc == 0 && st && !st->exiting ? st->cs_area
+                                                           : (void *)(uintptr_t)RSEQAGENT_CS_AREA_FALLBACK;
     return _rseqagent_tls_cs_area;
 }
 
@@ -490,7 +497,8 @@ static void thread_exit(void *arg)
     int64_t report[RSEQAGENT_REPORT_FIELDS];
     report_fill(report, RSEQAGENT_EVENT_THREAD_EXIT, st, &v);
     _rseqagent_event_push(report);
-    free(st);
+    if (!st->own_registered) /* else the kernel still writes to it: leaked on purpose */
+        free(st);
     count(RSEQAGENT_C_THREAD_STATES, -1);
 }
 

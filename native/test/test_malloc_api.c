@@ -56,6 +56,20 @@ static void foreign_and_double(void)
     ok(!rseqagent_owns(p + 16), "an interior pointer is not a block");
     rseqagent_free(p + 16); /* ignored */
     rseqagent_free(p);
+    char *o = rseqagent_malloc(48);
+    struct _rseqagent_span span;
+    _rseqagent_span_lookup(o, &span);
+    size_t size = _rseqagent_class_size(span.cls);
+    char *past = span.start + (span.pages * RSEQAGENT_PAGE) / size * size; /* where one more would start */
+    ok(!rseqagent_owns(past), "an offset past the span's last whole object is not a block");
+    rseqagent_free(past); /* ignored: never cached, never handed out over the next span */
+    int overlaps = 0;
+    for (int i = 0; i < 2000; i++) {
+        char *x = rseqagent_malloc(48);
+        overlaps += x == past;
+    }
+    ok(overlaps == 0, "it is never handed out");
+    rseqagent_free(o);
     void *q = rseqagent_malloc(300000);
     rseqagent_free(q);
     rseqagent_free(q); /* a double free of a large block: no live span starts there, refused */

@@ -41,7 +41,8 @@ size_t _rseqagent_class_span_pages(int cls);
 #define RSEQAGENT_CLASS_RECIP_SHIFT 44 /* exact division for offsets < 2^20 (any span) */
 struct _rseqagent_class_fast {
     uint32_t size;
-    uint64_t recip; /* ceil(2^44 / size) */
+    uint32_t span_limit; /* bytes of whole objects in a span: offsets at or past it are no object */
+    uint64_t recip;      /* ceil(2^44 / size) */
 };
 extern unsigned char _rseqagent_class_tiny[];
 extern unsigned char _rseqagent_class_mid[];
@@ -54,9 +55,11 @@ static inline int _rseqagent_size_class_inline(size_t size)
                         : _rseqagent_class_mid[(size + RSEQAGENT_CLASS_MID_STEP - 1) / RSEQAGENT_CLASS_MID_STEP];
 }
 
-/* Is offset (< 2^20) a multiple of cls's size? Multiply-high instead of a division. */
+/* Does an object of cls start at offset in its span? Multiply-high instead of a division. */
 static inline int _rseqagent_class_boundary(int cls, size_t offset)
 {
+    if (offset >= _rseqagent_class_fast[cls].span_limit)
+        return 0;
     uint64_t q = ((uint64_t)offset * _rseqagent_class_fast[cls].recip) >> RSEQAGENT_CLASS_RECIP_SHIFT;
     return q * _rseqagent_class_fast[cls].size == offset;
 }
@@ -103,8 +106,14 @@ static inline int _rseqagent_block_class(const void *p)
     const struct _rseqagent_page_entry *e = &_rseqagent_page_map[off >> RSEQAGENT_PAGE_SHIFT];
     if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != RSEQAGENT_PAGE_LIVE)
         return RSEQAGENT_BLOCK_INVALID;
-    size_t within = off - ((size_t)__atomic_load_n(&e->start, __ATOMIC_RELAXED) << RSEQAGENT_PAGE_SHIFT);
+    uint32_t start = __atomic_load_n(&e->start, __ATOMIC_RELAXED);
+    const struct _rseqagent_page_entry *first = &_rseqagent_page_map[start];
     int cls = __atomic_load_n(&e->cls, __ATOMIC_RELAXED);
+    /* A stale interior entry (its span freed, the pages reused) names a start that is no longer its span's. */
+    if (__atomic_load_n(&first->state, __ATOMIC_RELAXED) != RSEQAGENT_PAGE_LIVE ||
+        __atomic_load_n(&first->start, __ATOMIC_RELAXED) != start || __atomic_load_n(&first->cls, __ATOMIC_RELAXED) != cls)
+        return RSEQAGENT_BLOCK_INVALID;
+    size_t within = off - ((size_t)start << RSEQAGENT_PAGE_SHIFT);
     if (cls < 0)
         return within == 0 ? RSEQAGENT_BLOCK_LARGE : RSEQAGENT_BLOCK_INVALID;
     return _rseqagent_class_boundary(cls, within) ? cls : RSEQAGENT_BLOCK_INVALID;

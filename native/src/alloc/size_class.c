@@ -90,6 +90,8 @@ static void build_fast_tables(void)
     }
     for (int c = 0; c < class_count; c++) {
         _rseqagent_class_fast[c].size = (uint32_t)classes[c].size;
+        size_t span_bytes = classes[c].span_pages * RSEQAGENT_PAGE;
+        _rseqagent_class_fast[c].span_limit = (uint32_t)(span_bytes / classes[c].size * classes[c].size);
         _rseqagent_class_fast[c].recip = (((uint64_t)1 << RSEQAGENT_CLASS_RECIP_SHIFT) + classes[c].size - 1) /
                                          classes[c].size;
     }

@@ -41,8 +41,10 @@ static void slab_setup(void)
 static void *usable_area(void)
 {
     pthread_once(&slab_once, slab_setup);
-    void *area = _rseqagent_tls_cs_area ? _rseqagent_tls_cs_area : _rseqagent_cs_area_decide();
-    return slab_ready && (uintptr_t)area > RSEQAGENT_CS_AREA_FALLBACK ? area : NULL;
+    if (!slab_ready)
+        return NULL; /* no slabs: do not register rseq on this thread for nothing */
+    void *area = _rseqagent_cs_area_decide(); /* only here: after the slab's set-up is visible */
+    return (uintptr_t)area > RSEQAGENT_CS_AREA_FALLBACK ? area : NULL;
 }
 
 static const uint32_t *index_of(void *area)

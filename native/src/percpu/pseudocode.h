@@ -17,6 +17,9 @@
  * Return values: 0 committed, 1 compare failed (empty, full, already set,
  * index out of range), -1 aborted (retry or take the slow path).
  *
+ * Every sequence first checks that the thread's area is still registered:
+ *     if area->cpu_id < 0: return 1        // unregistered: mm_cid would read 0
+ *
  * rseq_pop_slab(idx_ptr, base, region_bytes, ncpus, cls, &item):
  *     cpu = *idx_ptr                       // cpu_id or mm_cid, read inside
  *     if cpu >= ncpus: return 1

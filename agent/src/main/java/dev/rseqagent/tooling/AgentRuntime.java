@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
  */
 final class AgentRuntime implements RseqBridge {
     private final OwnershipLog ownership;
+    private static final long BIND_WAIT_MS = 30_000;
     private final CountDownLatch bound = new CountDownLatch(1);
     private volatile ControlPlane controlPlane;
     private volatile String bindFailure;
@@ -31,9 +32,11 @@ final class AgentRuntime implements RseqBridge {
         bound.countDown();
     }
 
-    /** @throws IllegalStateException if the control plane could not be bound */
+    /** @throws IllegalStateException if the control plane could not be bound (in time) */
     ControlPlane controlPlane() {
-        StartupThread.awaitUninterruptibly(bound);
+        if (!StartupThread.awaitUninterruptibly(bound, BIND_WAIT_MS)) {
+            throw new IllegalStateException("rseq-agent's control plane is not ready after " + BIND_WAIT_MS + " ms");
+        }
         ControlPlane plane = controlPlane;
         if (plane == null) {
             throw new IllegalStateException("rseq-agent's control plane is unavailable: " + bindFailure);

@@ -56,18 +56,25 @@ public final class AgentStarterImpl implements AgentStarter {
         } catch (Throwable t) {
             failure = t;
         }
-        Logger log = startup.awaitLogger();
         AgentRuntime runtime = null;
         try {
-            if (failure != null) {
-                throw failure;
+            Logger log = startup.awaitLogger();
+            try {
+                if (failure != null) {
+                    throw failure;
+                }
+                runtime = startWith(platform, shim, main, log);
+            } catch (Throwable t) {
+                String cause = describe(t);
+                AgentHolder.disable(cause);
+                log.error("rseq-agent is disabled, the application runs without it: {}", cause);
             }
-            runtime = startWith(platform, shim, main, log);
-        } catch (Throwable t) {
-            String cause = describe(t);
-            AgentHolder.disable(cause);
-            log.error("rseq-agent is disabled, the application runs without it: {}", cause);
+        } catch (Throwable loggingFailed) {
+            AgentHolder.disable("logging failed: " + loggingFailed);
+            System.err.println("[rseq-agent] ERROR rseq-agent is disabled, the application runs without it: "
+                    + "its logging failed: " + loggingFailed);
         } finally {
+            // Whatever happened, threads waiting in the hook and the start-up thread are released.
             ThreadStartHook.install(runtime);
             startup.handOver(shim, runtime);
         }

@@ -30,14 +30,24 @@ final class EventDrainer implements Runnable {
         });
     }
 
+    /** One bad report is logged and skipped; the drainer carries on (after a pause). */
     @Override
     public void run() {
-        try {
-            while (!Thread.currentThread().isInterrupted()) {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
                 runtime.drainEvents(buf, WAIT_MS);
+            } catch (Throwable t) {
+                runtime.ownership().probeFailed("rseq-agent-events", t);
+                pause();
             }
-        } catch (Throwable t) {
-            runtime.ownership().probeFailed("rseq-agent-events", t);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -4,6 +4,7 @@ import dev.rseqagent.tooling.log.AgentLogging;
 import dev.rseqagent.tooling.options.AgentOptions;
 import dev.rseqagent.tooling.shim.Shim;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
@@ -37,6 +38,8 @@ final class StartupThread implements Runnable {
     public void run() {
         try {
             logging = AgentLogging.configure(options);
+        } catch (Throwable t) {
+            logging = null; // premain builds it itself (awaitLogger)
         } finally {
             loggingReady.countDown();
         }
@@ -53,7 +56,10 @@ final class StartupThread implements Runnable {
         } catch (Throwable t) {
             String cause = AgentStarterImpl.describe(t);
             runtime.controlPlaneFailed(cause);
-            logging.logger().error("rseq-agent's control plane is unavailable (Rseq API, thread-exit lines): {}", cause);
+            if (logging != null) {
+                logging.logger().error("rseq-agent's control plane is unavailable (Rseq API, thread-exit lines): {}",
+                        cause);
+            }
         }
     }
 
@@ -74,17 +80,27 @@ final class StartupThread implements Runnable {
     }
 
     static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+        while (!awaitUninterruptibly(latch, TimeUnit.DAYS.toMillis(1))) {
+            // keep waiting: callers that may wait forever use this one
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+    }
+
+    /** True if the latch opened within timeoutMillis; an interrupt is kept for the caller. */
+    static boolean awaitUninterruptibly(CountDownLatch latch, long timeoutMillis) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        try {
+            while (true) {
+                try {
+                    return latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 final class ThreadStartHook {
     static final String METHOD = "onThreadStart";
 
+    private static final long INSTALL_WAIT_MS = 5_000;
     private static final CountDownLatch INSTALLED = new CountDownLatch(1);
     private static volatile AgentRuntime runtime;
 
@@ -24,10 +25,13 @@ final class ThreadStartHook {
 
     /**
      * Never throws: a failure here must not break the thread being started. A thread
-     * that starts while premain still builds the agent's logging waits for it (milliseconds).
+     * that starts while premain still builds the agent's logging waits for it
+     * (milliseconds), but never more than a few seconds: then it goes unlogged.
      */
     static void onThreadStart(long[] report) {
-        StartupThread.awaitUninterruptibly(INSTALLED);
+        if (!StartupThread.awaitUninterruptibly(INSTALLED, INSTALL_WAIT_MS)) {
+            return;
+        }
         AgentRuntime running = runtime;
         if (running == null) {
             return;

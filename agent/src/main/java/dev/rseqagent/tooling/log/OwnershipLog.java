@@ -19,6 +19,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  */
 public final class OwnershipLog {
     static final int FIRST_SIGHTS_PER_SECOND = 100;
+    private static final int MAX_NAMES = 1 << 16;
 
     private final Logger logger;
     private final FirstSightLimiter limiter;
@@ -32,7 +33,9 @@ public final class OwnershipLog {
 
     /** A probe made on the calling thread; {@code at} says where (premain, thread-start, api). */
     public void onProbe(long[] report, String threadName, String at) {
-        names.put(report[Report.R_TID], threadName);
+        if (names.size() < MAX_NAMES || names.containsKey(report[Report.R_TID])) {
+            names.put(report[Report.R_TID], threadName); // bounded: past it, exits print tid-<n>
+        }
         log(report, threadName, at);
     }
 
