@@ -45,6 +45,18 @@ static inline void *_rseqagent_thread_pointer(void)
     "b 6f\n\t"                                                                \
     ".popsection\n\t"
 
+/* Label 2 (post-commit): status = 0; label 5 (a compare failed): status = 1;
+ * the abort handler: status = -1; all meet at label 6. */
+#define RSEQAGENT_ASM_EPILOGUE                                                   \
+    "2:\n\t"                                                                  \
+    "mov %w[status], #0\n\t"                                                     \
+    "b 6f\n\t"                                                              \
+    "5:\n\t"                                                                  \
+    "mov %w[status], #1\n\t"                                                         \
+    "b 6f\n\t"                                                              \
+    RSEQAGENT_ASM_ABORT("status")                                                \
+    "6:\n\t"
+
 #ifdef RSEQAGENT_INJECT_DELAY
 #define RSEQAGENT_XSTR(x) RSEQAGENT_STR(x)
 #define RSEQAGENT_STR(x) #x
@@ -91,14 +103,7 @@ static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char
         RSEQAGENT_ASM_INJECT
         "sub %[h], %[h], #1\n\t"                     /* header(region, cls) = h - 1: commit */
         "str %[h], [%[region], %[cls], lsl #3]\n\t"
-        "2:\n\t"
-        "mov %w[status], #0\n\t"
-        "b 6f\n\t"
-        "5:\n\t"
-        "mov %w[status], #1\n\t"
-        "b 6f\n\t"
-        RSEQAGENT_ASM_ABORT("status")
-        "6:\n\t"
+        RSEQAGENT_ASM_EPILOGUE
         : [status] "=&r"(status), [out] "=&r"(out), [region] "=&r"(region), [h] "=&r"(h),
           [cur] "=&r"(cur), [beg] "=&r"(beg)
         : [area] "r"(area), [idx] "r"(idx), [base] "r"(base), [rbytes] "r"(region_bytes),
@@ -128,14 +133,7 @@ static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, cha
         RSEQAGENT_ASM_INJECT
         "add %[h], %[h], #1\n\t"                     /* header(region, cls) = h + 1: commit */
         "str %[h], [%[region], %[cls], lsl #3]\n\t"
-        "2:\n\t"
-        "mov %w[status], #0\n\t"
-        "b 6f\n\t"
-        "5:\n\t"
-        "mov %w[status], #1\n\t"
-        "b 6f\n\t"
-        RSEQAGENT_ASM_ABORT("status")
-        "6:\n\t"
+        RSEQAGENT_ASM_EPILOGUE
         : [status] "=&r"(status), [region] "=&r"(region), [h] "=&r"(h), [cur] "=&r"(cur), [end] "=&r"(end)
         : [area] "r"(area), [idx] "r"(idx), [base] "r"(base), [rbytes] "r"(region_bytes),
           [ncpus] "r"(ncpus), [cls] "r"(cls), [item] "r"(item)
@@ -165,14 +163,7 @@ static inline int _rseqagent_rseq_cmpeqz_store_header(void *area, const uint32_t
         "ldr %[h], [%[region], %[cls], lsl #3]\n\t"  /* if header != 0: fail */
         "cbnz %[h], 5f\n\t"
         "str %[hnew], [%[region], %[cls], lsl #3]\n\t" /* header(region, cls) = h_new: commit */
-        "2:\n\t"
-        "mov %w[status], #0\n\t"
-        "b 6f\n\t"
-        "5:\n\t"
-        "mov %w[status], #1\n\t"
-        "b 6f\n\t"
-        RSEQAGENT_ASM_ABORT("status")
-        "6:\n\t"
+        RSEQAGENT_ASM_EPILOGUE
         : [status] "=&r"(status), [region] "=&r"(region), [cpu] "=&r"(cpu), [h] "=&r"(h)
         : [area] "r"(area), [idx] "r"(idx), [base] "r"(base), [rbytes] "r"(region_bytes),
           [ncpus] "r"(ncpus), [cls] "r"(cls), [hnew] "r"(h_new)

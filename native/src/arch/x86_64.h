@@ -54,6 +54,18 @@ static inline void *_rseqagent_thread_pointer(void)
     "jmp 6f\n\t"                                                              \
     ".popsection\n\t"
 
+/* Label 2 (post-commit): status = 0; label 5 (a compare failed): status = 1;
+ * the abort handler: status = -1; all meet at label 6. */
+#define RSEQAGENT_ASM_EPILOGUE                                                   \
+    "2:\n\t"                                                                  \
+    "xorl %k[status], %k[status]\n\t"                                                     \
+    "jmp 6f\n\t"                                                              \
+    "5:\n\t"                                                                  \
+    "movl $1, %k[status]\n\t"                                                         \
+    "jmp 6f\n\t"                                                              \
+    RSEQAGENT_ASM_ABORT("status")                                                \
+    "6:\n\t"
+
 /* Tests widen the window between load and commit (RSEQAGENT_INJECT_DELAY=n spins). */
 #ifdef RSEQAGENT_INJECT_DELAY
 #define RSEQAGENT_XSTR(x) RSEQAGENT_STR(x)
@@ -105,14 +117,7 @@ static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char
         RSEQAGENT_ASM_INJECT
         "decq %[h]\n\t"                              /* header(region, cls) = h - 1: commit */
         "movq %[h], (%[region],%[cls],8)\n\t"
-        "2:\n\t"
-        "xorl %k[status], %k[status]\n\t"            /* return 0 */
-        "jmp 6f\n\t"
-        "5:\n\t"
-        "movl $1, %k[status]\n\t"                    /* return 1 */
-        "jmp 6f\n\t"
-        RSEQAGENT_ASM_ABORT("status")
-        "6:\n\t"
+        RSEQAGENT_ASM_EPILOGUE
         : [status] "=&r"(status), [out] "=&r"(out), [region] "=&r"(region), [h] "=&r"(h),
           [cur] "=&r"(cur), [beg] "=&r"(beg)
         : [area] "r"(area), [idx] "r"(idx), [base] "r"(base), [rbytes] "r"(region_bytes),
@@ -144,14 +149,7 @@ static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, cha
         RSEQAGENT_ASM_INJECT
         "incq %[h]\n\t"                              /* header(region, cls) = h + 1: commit */
         "movq %[h], (%[region],%[cls],8)\n\t"
-        "2:\n\t"
-        "xorl %k[status], %k[status]\n\t"
-        "jmp 6f\n\t"
-        "5:\n\t"
-        "movl $1, %k[status]\n\t"
-        "jmp 6f\n\t"
-        RSEQAGENT_ASM_ABORT("status")
-        "6:\n\t"
+        RSEQAGENT_ASM_EPILOGUE
         : [status] "=&r"(status), [region] "=&r"(region), [h] "=&r"(h), [cur] "=&r"(cur), [end] "=&r"(end)
         : [area] "r"(area), [idx] "r"(idx), [base] "r"(base), [rbytes] "r"(region_bytes),
           [ncpus] "r"(ncpus), [cls] "r"(cls), [item] "r"(item)
@@ -182,14 +180,7 @@ static inline int _rseqagent_rseq_cmpeqz_store_header(void *area, const uint32_t
         "cmpq $0, (%[region],%[cls],8)\n\t"          /* if header != 0: fail */
         "jne 5f\n\t"
         "movq %[hnew], (%[region],%[cls],8)\n\t"     /* header(region, cls) = h_new: commit */
-        "2:\n\t"
-        "xorl %k[status], %k[status]\n\t"
-        "jmp 6f\n\t"
-        "5:\n\t"
-        "movl $1, %k[status]\n\t"
-        "jmp 6f\n\t"
-        RSEQAGENT_ASM_ABORT("status")
-        "6:\n\t"
+        RSEQAGENT_ASM_EPILOGUE
         : [status] "=&r"(status), [region] "=&r"(region), [cpu] "=&r"(cpu)
         : [area] "r"(area), [idx] "r"(idx), [base] "r"(base), [rbytes] "r"(region_bytes),
           [ncpus] "r"(ncpus), [cls] "r"(cls), [hnew] "r"(h_new)
