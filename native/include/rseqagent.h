@@ -142,8 +142,10 @@ int rseqagent_events_drain(int64_t *buf, int max, int timeout_ms);
  * rseqagent_free(NULL) does nothing; a pointer this allocator did not hand
  * out goes to libc free(); a pointer inside the allocator's arena that is
  * not a live block (interior pointer) is ignored. A double free is refused
- * when it reaches the central lists; one caught by neither is undefined, as
- * with any allocator (a debug build will catch it exactly).
+ * where it is cheap to see (a freed large block, a block reaching the
+ * central lists twice); one that stays in a per-CPU cache is undefined, as
+ * with other allocators. A debug build (-DRSEQAGENT_DEBUG) aborts with a
+ * message on every double or invalid free.
  * rseqagent_realloc of a foreign pointer is libc realloc(); (p, 0) frees p
  * and returns NULL; on failure p is left untouched.
  */

@@ -35,6 +35,8 @@ static void *large_alloc(size_t size)
     void *p = _rseqagent_span_alloc((size + RSEQAGENT_PAGE - 1) >> RSEQAGENT_PAGE_SHIFT, -1);
     if (!p)
         errno = ENOMEM;
+    else
+        RSEQAGENT_DEBUG_HANDED_OUT(p);
     return p;
 }
 
@@ -48,8 +50,10 @@ RSEQAGENT_EXPORT void *rseqagent_malloc(size_t size)
     void *p = _rseqagent_cache_alloc(cls);
     if (rseqagent_unlikely(!p))
         errno = ENOMEM;
-    else
+    else {
         CACHED_UNPOISON(p, cls);
+        RSEQAGENT_DEBUG_HANDED_OUT(p);
+    }
     return p;
 }
 
@@ -59,13 +63,17 @@ RSEQAGENT_EXPORT void rseqagent_free(void *p)
         return;
     int cls = _rseqagent_block_class(p);
     if (rseqagent_likely(cls >= 0)) {
+        RSEQAGENT_DEBUG_GIVEN_BACK(p);
         CACHED_POISON(p, cls);
         _rseqagent_cache_free(cls, p);
     } else if (cls == RSEQAGENT_BLOCK_LARGE) {
+        RSEQAGENT_DEBUG_GIVEN_BACK(p);
         _rseqagent_span_free(p);
     } else if (cls == RSEQAGENT_BLOCK_NOT_OURS) {
         free(p); /* not ours: libc's */
-    } /* else inside the arena but not a live block's start: refused, never a crash */
+    } else {
+        RSEQAGENT_DEBUG_NOT_A_BLOCK(p); /* release builds: refused, never a crash */
+    }
 }
 
 RSEQAGENT_EXPORT size_t rseqagent_usable_size(void *p)

@@ -154,6 +154,21 @@ void _rseqagent_span_atfork_prepare(void);
 void _rseqagent_span_atfork_parent(void);
 void _rseqagent_span_atfork_child(void);
 
+/* "debug_live.c" — RSEQAGENT_DEBUG builds only: exact double-free detection (aborts) */
+
+#ifdef RSEQAGENT_DEBUG
+void _rseqagent_debug_handed_out(const void *p);
+void _rseqagent_debug_given_back(const void *p);
+void _rseqagent_debug_not_a_block(const void *p);
+#define RSEQAGENT_DEBUG_HANDED_OUT(p) _rseqagent_debug_handed_out(p)
+#define RSEQAGENT_DEBUG_GIVEN_BACK(p) _rseqagent_debug_given_back(p)
+#define RSEQAGENT_DEBUG_NOT_A_BLOCK(p) _rseqagent_debug_not_a_block(p)
+#else
+#define RSEQAGENT_DEBUG_HANDED_OUT(p) ((void)(p))
+#define RSEQAGENT_DEBUG_GIVEN_BACK(p) ((void)(p))
+#define RSEQAGENT_DEBUG_NOT_A_BLOCK(p) ((void)(p))
+#endif
+
 /* "central.c" */
 
 /* Up to n objects of cls into out (carving new spans as needed). Returns how many (0: out of memory). */
