@@ -8,6 +8,9 @@
 
 #include <stdint.h>
 
+/* Every per-CPU slab region is 2^16 bytes (8,192 slots): the sequences shift, not multiply. */
+#define RSEQAGENT_SLAB_REGION_SHIFT 16
+
 #define RSEQAGENT_ARCH_INCLUDE_OK 1
 #if defined(__x86_64__)
 #include "arch/x86_64.h"

@@ -76,7 +76,7 @@ static void basics(void)
     is_int(push(&s, area, 2, (void *)0x1230), 0, "class 2 takes one");
     is_int(push(&s, area, 2, (void *)0x4560), 1, "class 2 is then full: classes do not overlap");
     is_int(pop(&s, area, 1, &item), 1, "class 1 untouched by the others");
-    ok(_rseqagent_slab_committed(&s) <= 2 * s.region_bytes, "of 256 regions only this CPU's are committed (%zu bytes)",
+    ok(_rseqagent_slab_committed(&s) <= 2 * RSEQAGENT_SLAB_REGION_BYTES, "of 256 regions only this CPU's are committed (%zu bytes)",
        _rseqagent_slab_committed(&s));
 }
 

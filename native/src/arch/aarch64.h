@@ -57,9 +57,9 @@ static inline void *_rseqagent_thread_pointer(void)
     RSEQAGENT_ASM_ABORT("status")                                                \
     "6:\n\t"
 
-#ifdef RSEQAGENT_INJECT_DELAY
 #define RSEQAGENT_XSTR(x) RSEQAGENT_STR(x)
 #define RSEQAGENT_STR(x) #x
+#ifdef RSEQAGENT_INJECT_DELAY
 #define RSEQAGENT_ASM_INJECT                                                     \
     "mov w16, #" RSEQAGENT_XSTR(RSEQAGENT_INJECT_DELAY) "\n\t"                  \
     "88: subs w16, w16, #1\n\t"                                                \
@@ -70,7 +70,7 @@ static inline void *_rseqagent_thread_pointer(void)
 #define RSEQAGENT_INJECT_CLOBBER
 #endif
 
-/* region = base + cpu * region_bytes, with cpu = *idx checked < ncpus (else
+/* region = base + (cpu << RSEQAGENT_SLAB_REGION_SHIFT), with cpu = *idx checked < ncpus (else
  * label 5); first the area must still be registered (cpu_id >= 0). */
 #define RSEQAGENT_ASM_REGION(region)                                             \
     "ldr %w[" region "], [%[area], #4]\n\t"    /* if area->cpu_id < 0: fail */  \
@@ -78,11 +78,11 @@ static inline void *_rseqagent_thread_pointer(void)
     "ldr %w[" region "], [%[idx]]\n\t"         /* cpu = *idx */                 \
     "cmp %[" region "], %[ncpus]\n\t"          /* if cpu >= ncpus: fail */      \
     "b.hs 5f\n\t"                                                             \
-    "mul %[" region "], %[" region "], %[rbytes]\n\t" /* region = base + cpu * bytes */ \
+    "lsl %[" region "], %[" region "], #" RSEQAGENT_XSTR(RSEQAGENT_SLAB_REGION_SHIFT) "\n\t" /* region = base + (cpu << shift) */ \
     "add %[" region "], %[" region "], %[base]\n\t"
 
 /* rseq_pop_slab: 0 committed (*item set), 1 empty/out of range, -1 aborted. */
-static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char *base, uint64_t region_bytes,
+static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char *base,
                                            uint64_t ncpus, uint64_t cls, void **item)
 {
     uint64_t region, h, cur, beg;
@@ -106,7 +106,7 @@ static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char
         RSEQAGENT_ASM_EPILOGUE
         : [status] "=&r"(status), [out] "=&r"(out), [region] "=&r"(region), [h] "=&r"(h),
           [cur] "=&r"(cur), [beg] "=&r"(beg)
-        : [area] "r"(area), [idx] "r"(idx), [base] "r"(base), [rbytes] "r"(region_bytes),
+        : [area] "r"(area), [idx] "r"(idx), [base] "r"(base),
           [ncpus] "r"(ncpus), [cls] "r"(cls)
         : "memory", "cc" RSEQAGENT_INJECT_CLOBBER);
     *item = out;
@@ -114,7 +114,7 @@ static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char
 }
 
 /* rseq_push_slab: 0 committed, 1 full/out of range, -1 aborted. */
-static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, char *base, uint64_t region_bytes,
+static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, char *base,
                                             uint64_t ncpus, uint64_t cls, void *item)
 {
     uint64_t region, h, cur, end;
@@ -135,7 +135,7 @@ static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, cha
         "str %[h], [%[region], %[cls], lsl #3]\n\t"
         RSEQAGENT_ASM_EPILOGUE
         : [status] "=&r"(status), [region] "=&r"(region), [h] "=&r"(h), [cur] "=&r"(cur), [end] "=&r"(end)
-        : [area] "r"(area), [idx] "r"(idx), [base] "r"(base), [rbytes] "r"(region_bytes),
+        : [area] "r"(area), [idx] "r"(idx), [base] "r"(base),
           [ncpus] "r"(ncpus), [cls] "r"(cls), [item] "r"(item)
         : "memory", "cc" RSEQAGENT_INJECT_CLOBBER);
     return status;
@@ -143,7 +143,7 @@ static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, cha
 
 /* rseq_cmpeqz_store_header: 0 committed, 1 already set/out of range, -1 aborted; *cpu_out = cpu. */
 static inline int _rseqagent_rseq_cmpeqz_store_header(void *area, const uint32_t *idx, char *base,
-                                                      uint64_t region_bytes, uint64_t ncpus, uint64_t cls,
+                                                      uint64_t ncpus, uint64_t cls,
                                                       uint64_t h_new, uint32_t *cpu_out)
 {
     uint64_t region, cpu, h;
@@ -158,14 +158,14 @@ static inline int _rseqagent_rseq_cmpeqz_store_header(void *area, const uint32_t
         "ldr %w[cpu], [%[idx]]\n\t"                  /* cpu = *idx */
         "cmp %[cpu], %[ncpus]\n\t"                   /* if cpu >= ncpus: fail */
         "b.hs 5f\n\t"
-        "mul %[region], %[cpu], %[rbytes]\n\t"       /* region = base + cpu * bytes */
+        "lsl %[region], %[cpu], #" RSEQAGENT_XSTR(RSEQAGENT_SLAB_REGION_SHIFT) "\n\t" /* region = base + (cpu << shift) */
         "add %[region], %[region], %[base]\n\t"
         "ldr %[h], [%[region], %[cls], lsl #3]\n\t"  /* if header != 0: fail */
         "cbnz %[h], 5f\n\t"
         "str %[hnew], [%[region], %[cls], lsl #3]\n\t" /* header(region, cls) = h_new: commit */
         RSEQAGENT_ASM_EPILOGUE
         : [status] "=&r"(status), [region] "=&r"(region), [cpu] "=&r"(cpu), [h] "=&r"(h)
-        : [area] "r"(area), [idx] "r"(idx), [base] "r"(base), [rbytes] "r"(region_bytes),
+        : [area] "r"(area), [idx] "r"(idx), [base] "r"(base),
           [ncpus] "r"(ncpus), [cls] "r"(cls), [hnew] "r"(h_new)
         : "memory", "cc");
     *cpu_out = (uint32_t)cpu;

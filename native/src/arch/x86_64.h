@@ -67,9 +67,9 @@ static inline void *_rseqagent_thread_pointer(void)
     "6:\n\t"
 
 /* Tests widen the window between load and commit (RSEQAGENT_INJECT_DELAY=n spins). */
-#ifdef RSEQAGENT_INJECT_DELAY
 #define RSEQAGENT_XSTR(x) RSEQAGENT_STR(x)
 #define RSEQAGENT_STR(x) #x
+#ifdef RSEQAGENT_INJECT_DELAY
 #define RSEQAGENT_ASM_INJECT                                                     \
     "movl $" RSEQAGENT_XSTR(RSEQAGENT_INJECT_DELAY) ", %%eax\n\t"              \
     "88: decl %%eax\n\t"                                                       \
@@ -81,7 +81,7 @@ static inline void *_rseqagent_thread_pointer(void)
 #endif
 
 /*
- * region = base + cpu * region_bytes, with cpu = *idx checked < ncpus (else
+ * region = base + (cpu << RSEQAGENT_SLAB_REGION_SHIFT), with cpu = *idx checked < ncpus (else
  * label 5). First, the area must still be registered (cpu_id >= 0): an
  * unregistered area's mm_cid reads 0, a valid index with no protection.
  */
@@ -91,11 +91,11 @@ static inline void *_rseqagent_thread_pointer(void)
     "movl (%[idx]), %k[" region "]\n\t"        /* cpu = *idx */                 \
     "cmpq %[ncpus], %[" region "]\n\t"         /* if cpu >= ncpus: fail */      \
     "jae 5f\n\t"                                                              \
-    "imulq %[rbytes], %[" region "]\n\t"       /* region = base + cpu * bytes */\
+    "shlq $" RSEQAGENT_XSTR(RSEQAGENT_SLAB_REGION_SHIFT) ", %[" region "]\n\t" /* region = base + (cpu << shift) */\
     "addq %[base], %[" region "]\n\t"
 
 /* rseq_pop_slab: 0 committed (*item set), 1 empty/out of range, -1 aborted. */
-static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char *base, uint64_t region_bytes,
+static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char *base,
                                            uint64_t ncpus, uint64_t cls, void **item)
 {
     uint64_t region, h, cur, beg;
@@ -120,7 +120,7 @@ static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char
         RSEQAGENT_ASM_EPILOGUE
         : [status] "=&r"(status), [out] "=&r"(out), [region] "=&r"(region), [h] "=&r"(h),
           [cur] "=&r"(cur), [beg] "=&r"(beg)
-        : [area] "r"(area), [idx] "r"(idx), [base] "r"(base), [rbytes] "r"(region_bytes),
+        : [area] "r"(area), [idx] "r"(idx), [base] "r"(base),
           [ncpus] "r"(ncpus), [cls] "r"(cls)
         : "memory", "cc" RSEQAGENT_INJECT_CLOBBER);
     *item = out;
@@ -128,7 +128,7 @@ static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char
 }
 
 /* rseq_push_slab: 0 committed, 1 full/out of range, -1 aborted. */
-static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, char *base, uint64_t region_bytes,
+static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, char *base,
                                             uint64_t ncpus, uint64_t cls, void *item)
 {
     uint64_t region, h, cur, end;
@@ -151,7 +151,7 @@ static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, cha
         "movq %[h], (%[region],%[cls],8)\n\t"
         RSEQAGENT_ASM_EPILOGUE
         : [status] "=&r"(status), [region] "=&r"(region), [h] "=&r"(h), [cur] "=&r"(cur), [end] "=&r"(end)
-        : [area] "r"(area), [idx] "r"(idx), [base] "r"(base), [rbytes] "r"(region_bytes),
+        : [area] "r"(area), [idx] "r"(idx), [base] "r"(base),
           [ncpus] "r"(ncpus), [cls] "r"(cls), [item] "r"(item)
         : "memory", "cc" RSEQAGENT_INJECT_CLOBBER);
     return status;
@@ -159,7 +159,7 @@ static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, cha
 
 /* rseq_cmpeqz_store_header: 0 committed, 1 already set/out of range, -1 aborted; *cpu_out = cpu. */
 static inline int _rseqagent_rseq_cmpeqz_store_header(void *area, const uint32_t *idx, char *base,
-                                                      uint64_t region_bytes, uint64_t ncpus, uint64_t cls,
+                                                      uint64_t ncpus, uint64_t cls,
                                                       uint64_t h_new, uint32_t *cpu_out)
 {
     uint64_t region, cpu;
@@ -174,15 +174,15 @@ static inline int _rseqagent_rseq_cmpeqz_store_header(void *area, const uint32_t
         "movl (%[idx]), %k[cpu]\n\t"                 /* cpu = *idx */
         "cmpq %[ncpus], %[cpu]\n\t"                  /* if cpu >= ncpus: fail */
         "jae 5f\n\t"
-        "movq %[cpu], %[region]\n\t"                 /* region = base + cpu * bytes */
-        "imulq %[rbytes], %[region]\n\t"
+        "movq %[cpu], %[region]\n\t"                 /* region = base + (cpu << shift) */
+        "shlq $" RSEQAGENT_XSTR(RSEQAGENT_SLAB_REGION_SHIFT) ", %[region]\n\t"
         "addq %[base], %[region]\n\t"
         "cmpq $0, (%[region],%[cls],8)\n\t"          /* if header != 0: fail */
         "jne 5f\n\t"
         "movq %[hnew], (%[region],%[cls],8)\n\t"     /* header(region, cls) = h_new: commit */
         RSEQAGENT_ASM_EPILOGUE
         : [status] "=&r"(status), [region] "=&r"(region), [cpu] "=&r"(cpu)
-        : [area] "r"(area), [idx] "r"(idx), [base] "r"(base), [rbytes] "r"(region_bytes),
+        : [area] "r"(area), [idx] "r"(idx), [base] "r"(base),
           [ncpus] "r"(ncpus), [cls] "r"(cls), [hnew] "r"(h_new)
         : "memory", "cc");
     *cpu_out = (uint32_t)cpu;

@@ -6,7 +6,7 @@
  * single committing store is the only write other threads on that CPU can
  * see, and no lock or atomic instruction is needed.
  *
- * Layout (percpu/slab.h): region(cpu) = base + cpu * region_bytes; the
+ * Layout (percpu/slab.h): region(cpu) = base + (cpu << 16) (64 KiB regions); the
  * region starts with one 64-bit header per size class,
  *   header = current | begin << 16 | end << 32      (slot indices, 16 bits each)
  * followed by slots: void *slot[i] at region + 8 * i. A class's stack holds
@@ -20,17 +20,17 @@
  * Every sequence first checks that the thread's area is still registered:
  *     if area->cpu_id < 0: return 1        // unregistered: mm_cid would read 0
  *
- * rseq_pop_slab(idx_ptr, base, region_bytes, ncpus, cls, &item):
+ * rseq_pop_slab(idx_ptr, base, ncpus, cls, &item):
  *     cpu = *idx_ptr                       // cpu_id or mm_cid, read inside
  *     if cpu >= ncpus: return 1
- *     region = base + cpu * region_bytes
+ *     region = base + (cpu << 16)
  *     h = header(region, cls)
  *     if current(h) == begin(h): return 1
  *     item = slot(region, current(h) - 1)
  *     header(region, cls) = h - 1          // commit
  *     return 0
  *
- * rseq_push_slab(idx_ptr, base, region_bytes, ncpus, cls, item):
+ * rseq_push_slab(idx_ptr, base, ncpus, cls, item):
  *     cpu = *idx_ptr; if cpu >= ncpus: return 1
  *     region = ...; h = header(region, cls)
  *     if current(h) == end(h): return 1
@@ -38,7 +38,7 @@
  *     header(region, cls) = h + 1          // commit
  *     return 0
  *
- * rseq_cmpeqz_store_header(idx_ptr, base, region_bytes, ncpus, cls, h_new, &cpu_out):
+ * rseq_cmpeqz_store_header(idx_ptr, base, ncpus, cls, h_new, &cpu_out):
  *     cpu = *idx_ptr; if cpu >= ncpus: return 1
  *     cpu_out = cpu
  *     if header(region(cpu), cls) != 0: return 1

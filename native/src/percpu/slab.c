@@ -12,11 +12,6 @@
 
 #include "slab.h"
 
-static uint64_t round_up(uint64_t v, uint64_t to)
-{
-    return (v + to - 1) / to * to;
-}
-
 int _rseqagent_slab_init(struct _rseqagent_slab *slab, uint64_t ncpus, uint64_t nclasses,
                          const uint16_t *capacity)
 {
@@ -25,13 +20,11 @@ int _rseqagent_slab_init(struct _rseqagent_slab *slab, uint64_t ncpus, uint64_t 
         slots += capacity[c];
     if (ncpus == 0 || nclasses == 0 || nclasses > RSEQAGENT_SLAB_MAX_CLASSES || slots > RSEQAGENT_SLAB_MAX_SLOTS)
         return -EINVAL;
-    uint64_t region_bytes = round_up(slots * sizeof(void *), (uint64_t)sysconf(_SC_PAGESIZE));
-    void *base = mmap(NULL, ncpus * region_bytes, PROT_READ | PROT_WRITE,
+    void *base = mmap(NULL, ncpus * RSEQAGENT_SLAB_REGION_BYTES, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base == MAP_FAILED)
         return -errno;
     slab->base = base;
-    slab->region_bytes = region_bytes;
     slab->ncpus = ncpus;
     slab->nclasses = nclasses;
     return 0;
@@ -50,7 +43,7 @@ int _rseqagent_slab_init_current(const struct _rseqagent_slab *slab, void *area,
     for (uint64_t c = 0; c < slab->nclasses; c++) {
         uint32_t end = begin + capacity[c];
         uint32_t cpu;
-        int rc = _rseqagent_rseq_cmpeqz_store_header(area, idx, slab->base, slab->region_bytes, slab->ncpus, c,
+        int rc = _rseqagent_rseq_cmpeqz_store_header(area, idx, slab->base, slab->ncpus, c,
                                                      _rseqagent_slab_header(begin, begin, end), &cpu);
         if (rc < 0)
             return -1;
@@ -68,12 +61,12 @@ int _rseqagent_slab_init_current(const struct _rseqagent_slab *slab, void *area,
 size_t _rseqagent_slab_committed(const struct _rseqagent_slab *slab)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t pages = slab->ncpus * slab->region_bytes / page;
+    size_t pages = slab->ncpus * RSEQAGENT_SLAB_REGION_BYTES / page;
     unsigned char *vec = malloc(pages);
     if (!vec)
         return 0;
     size_t resident = 0;
-    if (mincore(slab->base, slab->ncpus * slab->region_bytes, vec) == 0)
+    if (mincore(slab->base, slab->ncpus * RSEQAGENT_SLAB_REGION_BYTES, vec) == 0)
         for (size_t i = 0; i < pages; i++)
             resident += vec[i] & 1;
     free(vec);
@@ -84,7 +77,7 @@ int64_t _rseqagent_slab_count(const struct _rseqagent_slab *slab, int cls)
 {
     int64_t n = 0;
     for (uint64_t cpu = 0; cpu < slab->ncpus; cpu++) {
-        const volatile uint64_t *header = (const uint64_t *)(slab->base + cpu * slab->region_bytes);
+        const volatile uint64_t *header = (const uint64_t *)(slab->base + cpu * RSEQAGENT_SLAB_REGION_BYTES);
         uint64_t h = header[cls];
         n += (int64_t)(h & 0xffff) - (int64_t)((h >> 16) & 0xffff);
     }

@@ -17,12 +17,12 @@
 #include "../arch.h"
 
 #define RSEQAGENT_SLAB_MAX_CLASSES 128
-#define RSEQAGENT_SLAB_MAX_SLOTS 65535u /* 16-bit indices in the header */
+#define RSEQAGENT_SLAB_REGION_BYTES ((uint64_t)1 << RSEQAGENT_SLAB_REGION_SHIFT)
+#define RSEQAGENT_SLAB_MAX_SLOTS (RSEQAGENT_SLAB_REGION_BYTES / sizeof(void *))
 
 struct _rseqagent_slab {
-    char *base;            /* ncpus regions of region_bytes */
-    uint64_t region_bytes; /* a multiple of the page size */
-    uint64_t ncpus;        /* regions; a CPU index >= ncpus takes the slow path */
+    char *base;     /* ncpus regions of RSEQAGENT_SLAB_REGION_BYTES */
+    uint64_t ncpus; /* regions; a CPU index >= ncpus takes the slow path */
     uint64_t nclasses;
 };
 
@@ -62,7 +62,7 @@ int _rseqagent_slab_init_current(const struct _rseqagent_slab *slab, void *area,
 static inline int _rseqagent_slab_pop(const struct _rseqagent_slab *slab, void *area, const uint32_t *idx,
                                       int cls, void **item)
 {
-    int rc = _rseqagent_rseq_pop_slab(area, idx, slab->base, slab->region_bytes, slab->ncpus, (uint64_t)cls, item);
+    int rc = _rseqagent_rseq_pop_slab(area, idx, slab->base, slab->ncpus, (uint64_t)cls, item);
     if (rc == 0)
         RSEQAGENT_TSAN_RECEIVE(*item);
     return rc;
@@ -73,7 +73,7 @@ static inline int _rseqagent_slab_push(const struct _rseqagent_slab *slab, void 
                                        int cls, void *item)
 {
     RSEQAGENT_TSAN_PUBLISH(item);
-    return _rseqagent_rseq_push_slab(area, idx, slab->base, slab->region_bytes, slab->ncpus, (uint64_t)cls, item);
+    return _rseqagent_rseq_push_slab(area, idx, slab->base, slab->ncpus, (uint64_t)cls, item);
 }
 
 /* Objects of cls in all regions' stacks; exact only while nobody pushes or pops. */
