@@ -158,6 +158,33 @@ size_t rseqagent_usable_size(void *p);
 /* 1 if p is the start of a live block this allocator handed out. */
 int rseqagent_owns(const void *p);
 
+/* The allocator's figures for the whole process, indexed as below. */
+enum rseqagent_alloc_stat {
+    RSEQAGENT_AS_BYTES_IN_USE = 0,    /* handed out and not freed (class sizes and large spans) */
+    RSEQAGENT_AS_BYTES_CACHED = 1,    /* sitting in the per-CPU caches */
+    RSEQAGENT_AS_BYTES_RESERVED = 2,  /* arena address space */
+    RSEQAGENT_AS_BYTES_COMMITTED = 3, /* arena pages touched and not given back */
+    RSEQAGENT_AS_REGIONS = 4,         /* per-CPU regions (CPUs or mm_cid values); 0 before first use */
+    RSEQAGENT_AS_FALLBACK_OPS = 5,    /* allocations and frees by threads without usable rseq */
+    RSEQAGENT_AS_REFUSED_FREES = 6,   /* frees refused by the central lists or the span layer */
+    RSEQAGENT_ALLOC_STATS = 7,
+};
+
+/* One per-CPU region's figures, indexed as below. */
+enum rseqagent_cpu_stat {
+    RSEQAGENT_CS_HITS = 0,         /* allocations served by the region (an aborted pop may count twice) */
+    RSEQAGENT_CS_MISSES = 1,       /* refills from the central lists */
+    RSEQAGENT_CS_OVERFLOWS = 2,    /* spills to the central lists */
+    RSEQAGENT_CS_ABORTS = 3,       /* critical sections the kernel restarted */
+    RSEQAGENT_CS_BYTES_CACHED = 4, /* bytes in the region's stacks */
+    RSEQAGENT_CPU_STATS = 5,
+};
+
+/* pre: out has RSEQAGENT_ALLOC_STATS slots. Exact only while no thread allocates. */
+int rseqagent_alloc_stats(int64_t *out);
+/* pre: out has RSEQAGENT_CPU_STATS slots; -EINVAL for region >= RSEQAGENT_AS_REGIONS. */
+int rseqagent_cpu_stats(uint32_t region, int64_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,6 +10,13 @@
 
 /* Every per-CPU slab region is 2^16 bytes (8,192 slots): the sequences shift, not multiply. */
 #define RSEQAGENT_SLAB_REGION_SHIFT 16
+/*
+ * The last 4 KiB page of a region holds its CPU's counters: hits per class
+ * (counted by the pop sequence, before its commit: an aborted pop may count
+ * once too often), then the slow path's. 61440 = 15 pages.
+ */
+#define RSEQAGENT_SLAB_STATS_PAGE 15
+#define RSEQAGENT_SLAB_STATS_OFFSET 61440
 
 #define RSEQAGENT_ARCH_INCLUDE_OK 1
 #if defined(__x86_64__)

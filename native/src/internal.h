@@ -31,6 +31,11 @@ uint32_t _rseqagent_cpu_index_offset(void);
 /* Regions the per-CPU caches need: possible CPUs (or RSEQAGENT_TEST_FAKE_CPUS). */
 uint32_t _rseqagent_cpu_index_count(void);
 
+/* "alloc_stats.c" */
+
+/* Bytes of large spans handed out (+) or freed (-). */
+void _rseqagent_stats_large(int64_t delta);
+
 /* "rseq_foreign.c" — libraries that export __rseq_abi */
 
 /* What a confirmed foreign owner of the calling thread looks like. */

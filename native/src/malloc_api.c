@@ -32,11 +32,14 @@ static void *large_alloc(size_t size)
         errno = ENOMEM;
         return NULL;
     }
-    void *p = _rseqagent_span_alloc((size + RSEQAGENT_PAGE - 1) >> RSEQAGENT_PAGE_SHIFT, -1);
-    if (!p)
+    size_t pages = (size + RSEQAGENT_PAGE - 1) >> RSEQAGENT_PAGE_SHIFT;
+    void *p = _rseqagent_span_alloc(pages, -1);
+    if (!p) {
         errno = ENOMEM;
-    else
-        RSEQAGENT_DEBUG_HANDED_OUT(p);
+        return NULL;
+    }
+    RSEQAGENT_DEBUG_HANDED_OUT(p);
+    _rseqagent_stats_large((int64_t)(pages << RSEQAGENT_PAGE_SHIFT));
     return p;
 }
 
@@ -57,6 +60,15 @@ RSEQAGENT_EXPORT void *rseqagent_malloc(size_t size)
     return p;
 }
 
+static void large_free(void *p)
+{
+    struct _rseqagent_span span;
+    if (_rseqagent_span_lookup(p, &span) == 0 && span.start == (char *)p) {
+        _rseqagent_stats_large(-(int64_t)(span.pages << RSEQAGENT_PAGE_SHIFT));
+        _rseqagent_span_free(p);
+    }
+}
+
 RSEQAGENT_EXPORT void rseqagent_free(void *p)
 {
     if (!p)
@@ -68,7 +80,7 @@ RSEQAGENT_EXPORT void rseqagent_free(void *p)
         _rseqagent_cache_free(cls, p);
     } else if (cls == RSEQAGENT_BLOCK_LARGE) {
         RSEQAGENT_DEBUG_GIVEN_BACK(p);
-        _rseqagent_span_free(p);
+        large_free(p);
     } else if (cls == RSEQAGENT_BLOCK_NOT_OURS) {
         free(p); /* not ours: libc's */
     } else {

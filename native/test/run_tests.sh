@@ -27,6 +27,7 @@ run fork                   env GLIBC_TUNABLES=$off "$dir/test_fork"
 run alloc-layers           "$dir/test_alloc_layers"
 run slab                   "$dir/test_slab"
 run malloc-api             "$dir/test_malloc_api"
+run alloc-stats            "$dir/test_alloc_stats"
 run debug-double-free      "$dir/test_double_free_debug"
 run slab-aborts            "$dir/test_slab_inject" aborts
 # stress: mode threads rounds abort-floor (the floor holds with the injected delay)

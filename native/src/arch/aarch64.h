@@ -100,6 +100,11 @@ static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char
         "b.eq 5f\n\t"
         "add %[out], %[region], %[cur], lsl #3\n\t"  /* out = slot(region, cur - 1) */
         "ldur %[out], [%[out], #-8]\n\t"
+        "add %[beg], %[region], %[cls], lsl #3\n\t"  /* hits(region, cls)++ */
+        "add %[beg], %[beg], #" RSEQAGENT_XSTR(RSEQAGENT_SLAB_STATS_PAGE) ", lsl #12\n\t"
+        "ldr %[cur], [%[beg]]\n\t"
+        "add %[cur], %[cur], #1\n\t"
+        "str %[cur], [%[beg]]\n\t"
         RSEQAGENT_ASM_INJECT
         "sub %[h], %[h], #1\n\t"                     /* header(region, cls) = h - 1: commit */
         "str %[h], [%[region], %[cls], lsl #3]\n\t"

@@ -114,6 +114,7 @@ static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char
         "cmpq %[beg], %[cur]\n\t"                    /* if cur == beg: fail (empty) */
         "je 5f\n\t"
         "movq -8(%[region],%[cur],8), %[out]\n\t"    /* out = slot(region, cur - 1) */
+        "incq " RSEQAGENT_XSTR(RSEQAGENT_SLAB_STATS_OFFSET) "(%[region],%[cls],8)\n\t" /* hits(region, cls)++ */
         RSEQAGENT_ASM_INJECT
         "decq %[h]\n\t"                              /* header(region, cls) = h - 1: commit */
         "movq %[h], (%[region],%[cls],8)\n\t"

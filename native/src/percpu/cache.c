@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 
 #include "../alloc/alloc.h"
 #include "cache.h"
@@ -21,6 +22,27 @@ static uint16_t capacity[RSEQAGENT_SLAB_MAX_CLASSES];
 static pthread_once_t slab_once = PTHREAD_ONCE_INIT;
 static int slab_ready;
 static _Atomic int64_t stat_misses, stat_overflows, stat_aborts, stat_fallback_ops;
+
+/* Slow-path events go to the counters page of the CPU the thread was last seen on
+ * (approximate under migration, exact in sum); without a region, to globals. */
+static void count_event(void *area, size_t field, _Atomic int64_t *global)
+{
+    uint32_t cpu = area ? *(const volatile uint32_t *)((char *)area + _rseqagent_cache_idx_offset) : UINT32_MAX;
+    if (cpu < _rseqagent_cache_slab.ncpus) {
+        uint64_t *counter = (uint64_t *)((char *)_rseqagent_slab_stats_of(&_rseqagent_cache_slab, cpu) + field);
+        __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+    } else {
+        atomic_fetch_add_explicit(global, 1, memory_order_relaxed);
+    }
+}
+static void count_spilled(void *area, int n)
+{
+    uint32_t cpu = *(const volatile uint32_t *)((char *)area + _rseqagent_cache_idx_offset);
+    if (cpu < _rseqagent_cache_slab.ncpus)
+        __atomic_fetch_add(&_rseqagent_slab_stats_of(&_rseqagent_cache_slab, cpu)->spilled, (uint64_t)n,
+                           __ATOMIC_RELAXED);
+}
+#define COUNT(area, name) count_event((area), offsetof(struct _rseqagent_slab_stats, name), &stat_##name)
 
 /* Two batches per class: a refill and a spill never meet in the middle. */
 static void slab_setup(void)
@@ -79,20 +101,15 @@ static void *refill(void *area, int cls)
     }
     if (i < n)
         _rseqagent_central_push_batch(cls, batch + i, n - i);
-    atomic_fetch_add_explicit(&stat_misses, 1, memory_order_relaxed);
+    COUNT(area, misses);
     return batch[0];
-}
-
-static void count_fast(int fast_rc)
-{
-    if (fast_rc < 0)
-        atomic_fetch_add_explicit(&stat_aborts, 1, memory_order_relaxed);
 }
 
 __attribute__((noinline)) void *_rseqagent_cache_alloc_generic(int cls, int fast_rc)
 {
-    count_fast(fast_rc);
     void *area = usable_area();
+    if (fast_rc < 0)
+        COUNT(area, aborts);
     if (!area)
         return central_one(cls);
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -101,7 +118,7 @@ __attribute__((noinline)) void *_rseqagent_cache_alloc_generic(int cls, int fast
         if (rc == 0)
             return item;
         if (rc < 0) {
-            atomic_fetch_add_explicit(&stat_aborts, 1, memory_order_relaxed);
+            COUNT(area, aborts);
             continue;
         }
         rc = _rseqagent_slab_init_current(&_rseqagent_cache_slab, area, index_of(area), capacity);
@@ -130,19 +147,21 @@ static void spill(void *area, int cls)
     }
     if (n > 0)
         _rseqagent_central_push_batch(cls, batch, n);
-    atomic_fetch_add_explicit(&stat_overflows, 1, memory_order_relaxed);
+    COUNT(area, overflows);
+    count_spilled(area, n);
 }
 
 __attribute__((noinline)) void _rseqagent_cache_free_generic(int cls, void *p, int fast_rc)
 {
-    count_fast(fast_rc);
     void *area = usable_area();
+    if (fast_rc < 0)
+        COUNT(area, aborts);
     for (int attempt = 0; area && attempt < ATTEMPTS; attempt++) {
         int rc = _rseqagent_slab_push(&_rseqagent_cache_slab, area, index_of(area), cls, p);
         if (rc == 0)
             return;
         if (rc < 0) {
-            atomic_fetch_add_explicit(&stat_aborts, 1, memory_order_relaxed);
+            COUNT(area, aborts);
             continue;
         }
         rc = _rseqagent_slab_init_current(&_rseqagent_cache_slab, area, index_of(area), capacity);
@@ -155,12 +174,46 @@ __attribute__((noinline)) void _rseqagent_cache_free_generic(int cls, void *p, i
     _rseqagent_central_push_batch(cls, &p, 1);
 }
 
+/* One region's counters (all zero for a region never used), cached bytes included. */
+void _rseqagent_cache_cpu_stats(uint32_t cpu, int64_t *hits, int64_t *misses, int64_t *overflows, int64_t *aborts,
+                                int64_t *bytes_cached)
+{
+    *hits = *misses = *overflows = *aborts = *bytes_cached = 0;
+    if (!slab_ready || cpu >= _rseqagent_cache_slab.ncpus)
+        return;
+    const struct _rseqagent_slab_stats *st = _rseqagent_slab_stats_of(&_rseqagent_cache_slab, cpu);
+    const volatile uint64_t *header = (const uint64_t *)(_rseqagent_cache_slab.base +
+                                                         ((uint64_t)cpu << RSEQAGENT_SLAB_REGION_SHIFT));
+    for (uint64_t c = 0; c < _rseqagent_cache_slab.nclasses; c++) {
+        uint64_t h = header[c];
+        *hits += (int64_t)__atomic_load_n(&st->hits[c], __ATOMIC_RELAXED);
+        *bytes_cached += ((int64_t)(h & 0xffff) - (int64_t)((h >> 16) & 0xffff)) *
+                         (int64_t)_rseqagent_class_size((int)c);
+    }
+    *hits -= (int64_t)__atomic_load_n(&st->spilled, __ATOMIC_RELAXED);
+    *misses = (int64_t)__atomic_load_n(&st->misses, __ATOMIC_RELAXED);
+    *overflows = (int64_t)__atomic_load_n(&st->overflows, __ATOMIC_RELAXED);
+    *aborts = (int64_t)__atomic_load_n(&st->aborts, __ATOMIC_RELAXED);
+}
+
+uint32_t _rseqagent_cache_regions(void)
+{
+    return slab_ready ? (uint32_t)_rseqagent_cache_slab.ncpus : 0;
+}
+
 void _rseqagent_cache_stats(int64_t *misses, int64_t *overflows, int64_t *aborts, int64_t *fallback_ops)
 {
     *misses = atomic_load_explicit(&stat_misses, memory_order_relaxed);
     *overflows = atomic_load_explicit(&stat_overflows, memory_order_relaxed);
     *aborts = atomic_load_explicit(&stat_aborts, memory_order_relaxed);
     *fallback_ops = atomic_load_explicit(&stat_fallback_ops, memory_order_relaxed);
+    for (uint32_t cpu = 0; cpu < _rseqagent_cache_regions(); cpu++) {
+        int64_t h, m, o, a, b;
+        _rseqagent_cache_cpu_stats(cpu, &h, &m, &o, &a, &b);
+        *misses += m;
+        *overflows += o;
+        *aborts += a;
+    }
 }
 
 int64_t _rseqagent_cache_cached(int cls)

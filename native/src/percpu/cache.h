@@ -23,8 +23,13 @@ void *_rseqagent_cache_alloc_generic(int cls, int fast_rc);
 void _rseqagent_cache_free_generic(int cls, void *p, int fast_rc);
 /* Objects of cls sitting in the per-CPU stacks; exact only while no thread allocates. */
 int64_t _rseqagent_cache_cached(int cls);
-/* Slow-path events so far (the fast path counts nothing: no shared line there). */
+/* Slow-path events so far, summed over CPUs (the fast path counts hits per CPU only). */
 void _rseqagent_cache_stats(int64_t *misses, int64_t *overflows, int64_t *aborts, int64_t *fallback_ops);
+/* Regions (CPUs or concurrency ids) the caches have; 0 before first use. */
+uint32_t _rseqagent_cache_regions(void);
+/* One region's counters and cached bytes. */
+void _rseqagent_cache_cpu_stats(uint32_t cpu, int64_t *hits, int64_t *misses, int64_t *overflows, int64_t *aborts,
+                                int64_t *bytes_cached);
 
 /* An object of cls, or NULL when memory is exhausted. */
 static inline void *_rseqagent_cache_alloc(int cls)

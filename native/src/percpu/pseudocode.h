@@ -27,6 +27,7 @@
  *     h = header(region, cls)
  *     if current(h) == begin(h): return 1
  *     item = slot(region, current(h) - 1)
+ *     hits(region, cls) += 1               // a counter: may count an aborted pop
  *     header(region, cls) = h - 1          // commit
  *     return 0
  *

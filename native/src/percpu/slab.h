@@ -18,13 +18,31 @@
 
 #define RSEQAGENT_SLAB_MAX_CLASSES 128
 #define RSEQAGENT_SLAB_REGION_BYTES ((uint64_t)1 << RSEQAGENT_SLAB_REGION_SHIFT)
-#define RSEQAGENT_SLAB_MAX_SLOTS (RSEQAGENT_SLAB_REGION_BYTES / sizeof(void *))
+#define RSEQAGENT_SLAB_MAX_SLOTS (RSEQAGENT_SLAB_STATS_OFFSET / sizeof(void *)) /* the last page: counters */
+_Static_assert(RSEQAGENT_SLAB_STATS_OFFSET == RSEQAGENT_SLAB_STATS_PAGE * 4096, "stats page");
+_Static_assert(RSEQAGENT_SLAB_STATS_OFFSET + 4096 == RSEQAGENT_SLAB_REGION_BYTES, "stats are the last page");
+
 
 struct _rseqagent_slab {
     char *base;     /* ncpus regions of RSEQAGENT_SLAB_REGION_BYTES */
     uint64_t ncpus; /* regions; a CPU index >= ncpus takes the slow path */
     uint64_t nclasses;
 };
+
+/* A region's counters page: hits per class, then the slow path's events (per CPU). */
+struct _rseqagent_slab_stats {
+    uint64_t hits[RSEQAGENT_SLAB_MAX_CLASSES]; /* written by the pop sequence */
+    uint64_t misses;    /* refills from the central lists */
+    uint64_t overflows; /* spills to the central lists */
+    uint64_t aborts;    /* sequences the kernel restarted (seen by the slow path) */
+    uint64_t spilled;   /* objects popped to spill: counted by the pop sequence, but no hit */
+};
+
+static inline struct _rseqagent_slab_stats *_rseqagent_slab_stats_of(const struct _rseqagent_slab *slab, uint64_t cpu)
+{
+    return (struct _rseqagent_slab_stats *)(slab->base + (cpu << RSEQAGENT_SLAB_REGION_SHIFT) +
+                                            RSEQAGENT_SLAB_STATS_OFFSET);
+}
 
 /* Header word of a class: current | begin << 16 | end << 32 (slot indices). */
 static inline uint64_t _rseqagent_slab_header(uint32_t current, uint32_t begin, uint32_t end)
