@@ -23,7 +23,7 @@
 #include "percpu/slab.h"
 #include "rseqagent.h"
 
-#define REPS 7
+#define REPS 11
 #define PAIRS 2000000L
 #define RING 1024
 
