@@ -63,6 +63,15 @@ public final class Rseq {
         return new RseqCounters(bridge().counters());
     }
 
+    /**
+     * What the shim found about rseq in this process.
+     *
+     * @throws IllegalStateException if the agent is not active
+     */
+    public static RseqProcess process() {
+        return new RseqProcess(bridge().processInfo());
+    }
+
     private static RseqBridge bridge() {
         RseqBridge bridge = AgentHolder.bridge();
         if (bridge == null) {

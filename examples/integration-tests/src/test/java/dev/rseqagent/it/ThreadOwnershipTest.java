@@ -31,6 +31,8 @@ class ThreadOwnershipTest {
                     "the line comes before the thread's first statement\n" + r.describe());
         }
         assertTrue(r.stdoutLines().contains("STATE main GLIBC rseq"), r.describe());
+        assertTrue(r.stdout.contains("PROCESS RseqProcess[kernel=rseq,") && !r.stdout.contains("glibcRseqSize=0,"),
+                "the kernel has rseq and glibc registered\n" + r.describe());
         assertEquals(0, r.stderrLines().stream().filter(l -> l.contains("WARN") || l.contains("ERROR")).count(),
                 r.describe());
     }
@@ -51,6 +53,7 @@ class ThreadOwnershipTest {
             assertTrue(r.stdoutLines().contains("STATE " + name + " SHIM rseq"), r.describe());
         }
         assertTrue(r.stdoutLines().contains("COUNTERS registrations=4 unregistrations=4"), r.describe());
+        assertTrue(r.stdout.contains("glibcRseqSize=0,"), "glibc did not register\n" + r.describe());
     }
 
     @ParameterizedTest

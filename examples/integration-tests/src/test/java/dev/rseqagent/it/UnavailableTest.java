@@ -33,5 +33,7 @@ class UnavailableTest {
             assertTrue(r.stdoutLines().contains("STATE worker-" + i + " UNAVAILABLE fallback"), r.describe());
         }
         assertTrue(r.stdoutLines().contains("COUNTERS registrations=0 unregistrations=0"), r.describe());
+        assertTrue(r.stdout.contains("PROCESS RseqProcess[kernel=errno " + (errno.equals("EPERM") ? 1 : 38)),
+                r.describe());
     }
 }

@@ -35,6 +35,7 @@ public final class ThreadsApp {
         }
         if (Rseq.isActive()) {
             state(Rseq.currentThread());
+            System.out.println("PROCESS " + Rseq.process());
         }
         if (acquire) {
             System.out.println(settledCounters());
