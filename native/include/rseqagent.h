@@ -180,6 +180,17 @@ enum rseqagent_cpu_stat {
     RSEQAGENT_CPU_STATS = 5,
 };
 
+/*
+ * Give back what idle regions cache: a region whose hits, misses and
+ * overflows did not move since the previous call has its stacks drained to
+ * the central lists (safely against threads still using it: each class is
+ * stopped, then membarrier restarts every critical section in flight), and
+ * free pages go back to the OS. Call it periodically (the Java agent does,
+ * every second). Returns the bytes drained, or -errno (ENOSYS/EINVAL: the
+ * kernel has no membarrier RSEQ).
+ */
+int64_t rseqagent_reclaim(void);
+
 /* pre: out has RSEQAGENT_ALLOC_STATS slots. Exact only while no thread allocates. */
 int rseqagent_alloc_stats(int64_t *out);
 /* pre: out has RSEQAGENT_CPU_STATS slots; -EINVAL for region >= RSEQAGENT_AS_REGIONS. */

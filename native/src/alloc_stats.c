@@ -52,3 +52,10 @@ RSEQAGENT_EXPORT int rseqagent_alloc_stats(int64_t *out)
     out[RSEQAGENT_AS_REFUSED_FREES] = _rseqagent_central_refused_frees() + _rseqagent_span_refused_frees();
     return 0;
 }
+
+RSEQAGENT_EXPORT int64_t rseqagent_reclaim(void)
+{
+    int64_t drained = _rseqagent_cache_reclaim();
+    _rseqagent_span_release();
+    return drained;
+}

@@ -35,6 +35,8 @@ run stress-glibc           "$dir/test_alloc_stress_inject" run 4 40000 100
 run stress-shim            env GLIBC_TUNABLES=$off "$dir/test_alloc_stress_inject" run 4 40000 100
 run stress-fallback        "$dir/no-rseq-exec" EPERM "$dir/test_alloc_stress" run 4 20000 0
 run stress-plain           "$dir/test_alloc_stress" run 4 40000 0
+run stress-reclaim         "$dir/test_alloc_stress_inject" reclaim 4 20000 50
+run reclaim-idle           "$dir/test_reclaim"
 run stress-negative-control "$dir/test_alloc_stress" plant 4 40000
 
 if [ "$failed" -ne 0 ]; then

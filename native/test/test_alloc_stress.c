@@ -8,6 +8,8 @@
  *                    SIGUSR1 to the workers all the time. Checks: no block is handed out twice while
  *                    live (shadow set), contents intact (a pattern per block), nothing lost (every
  *                    object the central lists handed out is back or cached once all is freed).
+ *   mode "reclaim" : "run" with a reclaimer thread draining every CPU's caches all the time,
+ *                    racing its stop protocol (swap, membarrier, check) against live users.
  *   mode "plant"   : negative control: the same run with one double free planted; the shadow set
  *                    must catch the block handed out twice (exit 0 only if caught).
  * Prints the abort count; the runner states the floor it expects per scenario.
@@ -139,6 +141,18 @@ static void exchange_swap(void *p, size_t size, unsigned i)
 /* ---- workers ------------------------------------------------------------ */
 
 static _Atomic int stop_signalling;
+static int reclaiming;
+static _Atomic long drained_bytes;
+
+static void *reclaimer(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&stop_signalling)) {
+        atomic_fetch_add(&drained_bytes, _rseqagent_cache_drain_all());
+        usleep(50);
+    }
+    return NULL;
+}
 
 static void on_usr1(int sig)
 {
@@ -234,6 +248,7 @@ static int64_t objects_unaccounted(void)
 int main(int argc, char **argv)
 {
     plant = argc > 1 && strcmp(argv[1], "plant") == 0;
+    reclaiming = argc > 1 && strcmp(argv[1], "reclaim") == 0;
     if (argc > 2)
         threads = atoi(argv[2]);
     if (argc > 3)
@@ -245,14 +260,18 @@ int main(int argc, char **argv)
     struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
     sigaction(SIGUSR1, &sa, NULL);
 
-    pthread_t workers[64], sig;
+    pthread_t workers[64], sig, drainer;
     for (int i = 0; i < threads; i++)
         pthread_create(&workers[i], NULL, worker, (void *)(uintptr_t)(i + 1));
     pthread_create(&sig, NULL, signaller, workers);
+    if (reclaiming)
+        pthread_create(&drainer, NULL, reclaimer, NULL);
     for (int i = 0; i < threads; i++)
         pthread_join(workers[i], NULL);
     atomic_store(&stop_signalling, 1);
     pthread_join(sig, NULL);
+    if (reclaiming)
+        pthread_join(drainer, NULL);
     for (int i = 0; i < EXCHANGE; i++)
         if (exchange[i].p)
             block_free(exchange[i].p, exchange[i].size);
@@ -272,6 +291,9 @@ int main(int argc, char **argv)
     is_int(atomic_load(&freed_unknown), 0, "every free was of a live block");
     is_int(atomic_load(&live), 0, "all blocks freed");
     is_int(objects_unaccounted(), 0, "no object lost: everything handed out is back or cached");
+    if (reclaiming)
+        ok(atomic_load(&drained_bytes) > 0, "the reclaimer drained live caches (%ld bytes) meanwhile",
+           atomic_load(&drained_bytes));
     int64_t floor = argc > 4 ? atol(argv[4]) : 0;
     ok(aborts >= floor, "critical sections aborted %lld times (floor %lld)", (long long)aborts, (long long)floor);
     return tap_done();

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <stddef.h>
 
@@ -20,7 +21,7 @@ uint32_t _rseqagent_cache_idx_offset;
 
 static uint16_t capacity[RSEQAGENT_SLAB_MAX_CLASSES];
 static pthread_once_t slab_once = PTHREAD_ONCE_INIT;
-static int slab_ready;
+static _Atomic int slab_ready;
 static _Atomic int64_t stat_misses, stat_overflows, stat_aborts, stat_fallback_ops;
 
 /* Slow-path events go to the counters page of the CPU the thread was last seen on
@@ -55,8 +56,10 @@ static void slab_setup(void)
         capacity[c] = (uint16_t)(2 * (b < MAX_BATCH ? b : MAX_BATCH));
     }
     _rseqagent_cache_idx_offset = _rseqagent_cpu_index_offset();
-    slab_ready = _rseqagent_slab_init(&_rseqagent_cache_slab, _rseqagent_cpu_index_count(), (uint64_t)n,
-                                      capacity) == 0;
+    atomic_store_explicit(&slab_ready,
+                          _rseqagent_slab_init(&_rseqagent_cache_slab, _rseqagent_cpu_index_count(), (uint64_t)n,
+                                               capacity) == 0,
+                          memory_order_release);
 }
 
 /* The area this thread may run critical sections on, or NULL: use the central lists. */
@@ -219,4 +222,77 @@ void _rseqagent_cache_stats(int64_t *misses, int64_t *overflows, int64_t *aborts
 int64_t _rseqagent_cache_cached(int cls)
 {
     return slab_ready ? _rseqagent_slab_count(&_rseqagent_cache_slab, cls) : 0;
+}
+
+/* ---- the reclaimer: caches of idle regions back to the central lists ------ */
+
+static pthread_mutex_t reclaim_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t *last_activity; /* per region: hits + misses + overflows at the previous pass */
+
+/* Move one stopped class's objects to the central lists. */
+static int64_t drain_stopped(uint64_t cpu, int cls, uint64_t taken)
+{
+    void *const *slots = _rseqagent_slab_slots(&_rseqagent_cache_slab, cpu);
+    uint32_t begin = (uint32_t)((taken >> 16) & 0xffff), current = (uint32_t)(taken & 0xffff);
+    for (uint32_t i = begin; i < current; i++)
+        RSEQAGENT_TSAN_RECEIVE(slots[i]);
+    _rseqagent_central_push_batch(cls, slots + begin, (int)(current - begin));
+    _rseqagent_slab_restart(&_rseqagent_cache_slab, cpu, cls, taken);
+    return (int64_t)(current - begin) * (int64_t)_rseqagent_class_size(cls);
+}
+
+static int64_t drain_region(uint64_t cpu)
+{
+    int64_t bytes = 0;
+    for (uint64_t c = 0; c < _rseqagent_cache_slab.nclasses; c++) {
+        uint64_t taken;
+        if (_rseqagent_slab_stop(&_rseqagent_cache_slab, cpu, (int)c, &taken) == 0)
+            bytes += drain_stopped(cpu, (int)c, taken);
+    }
+    return bytes;
+}
+
+/* Every region, busy or not (tests: it races the stop protocol against live users). */
+int64_t _rseqagent_cache_drain_all(void)
+{
+    if (!slab_ready || _rseqagent_slab_reclaim_init() != 0)
+        return 0;
+    pthread_mutex_lock(&reclaim_lock);
+    int64_t drained = 0;
+    for (uint64_t cpu = 0; cpu < _rseqagent_cache_slab.ncpus; cpu++)
+        drained += drain_region(cpu);
+    pthread_mutex_unlock(&reclaim_lock);
+    return drained;
+}
+
+/*
+ * A region is idle when its hits, misses and overflows did not move since
+ * the previous pass: its cached objects go back to the central lists (and,
+ * past the span layer's slack, their pages to the OS). Returns the bytes
+ * drained, or -errno when the kernel cannot restart other CPUs' sequences.
+ */
+int64_t _rseqagent_cache_reclaim(void)
+{
+    if (!slab_ready)
+        return 0;
+    int rc = _rseqagent_slab_reclaim_init();
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&reclaim_lock);
+    if (!last_activity)
+        last_activity = calloc(_rseqagent_cache_slab.ncpus, sizeof(*last_activity));
+    int64_t drained = last_activity ? 0 : -ENOMEM;
+    for (uint64_t cpu = 0; last_activity && cpu < _rseqagent_cache_slab.ncpus; cpu++) {
+        int64_t hits, misses, overflows, aborts, cached;
+        _rseqagent_cache_cpu_stats((uint32_t)cpu, &hits, &misses, &overflows, &aborts, &cached);
+        uint64_t activity = (uint64_t)(hits + misses + overflows);
+        if (activity != last_activity[cpu]) {
+            last_activity[cpu] = activity;
+            continue;
+        }
+        if (cached > 0)
+            drained += drain_region(cpu);
+    }
+    pthread_mutex_unlock(&reclaim_lock);
+    return drained;
 }

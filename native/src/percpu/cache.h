@@ -25,6 +25,10 @@ void _rseqagent_cache_free_generic(int cls, void *p, int fast_rc);
 int64_t _rseqagent_cache_cached(int cls);
 /* Slow-path events so far, summed over CPUs (the fast path counts hits per CPU only). */
 void _rseqagent_cache_stats(int64_t *misses, int64_t *overflows, int64_t *aborts, int64_t *fallback_ops);
+/* Drain idle regions' caches to the central lists; bytes drained or -errno. */
+int64_t _rseqagent_cache_reclaim(void);
+/* Drain every region, busy or not; bytes drained (for tests of the stop protocol). */
+int64_t _rseqagent_cache_drain_all(void);
 /* Regions (CPUs or concurrency ids) the caches have; 0 before first use. */
 uint32_t _rseqagent_cache_regions(void);
 /* One region's counters and cached bytes. */

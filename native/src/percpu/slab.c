@@ -5,6 +5,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -82,4 +85,64 @@ int64_t _rseqagent_slab_count(const struct _rseqagent_slab *slab, int cls)
         n += (int64_t)(h & 0xffff) - (int64_t)((h >> 16) & 0xffff);
     }
     return n;
+}
+
+/* ---- the reclaimer's mechanics -------------------------------------------- */
+
+#ifndef MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ (1 << 7)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ (1 << 8)
+#endif
+#define STOP_TRIES 64
+
+static pthread_once_t reclaim_once = PTHREAD_ONCE_INIT;
+static int reclaim_rc;
+
+static void reclaim_register(void)
+{
+    reclaim_rc = syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0) == 0 ? 0 : -errno;
+}
+
+int _rseqagent_slab_reclaim_init(void)
+{
+    pthread_once(&reclaim_once, reclaim_register);
+    return reclaim_rc;
+}
+
+/* The stop protocol races the per-CPU sequences on purpose (they are inline
+ * asm, which TSan cannot see): TSan is told not to check these accesses. */
+#define RACES_RSEQ_BY_DESIGN __attribute__((no_sanitize("thread")))
+
+static _Atomic uint64_t *header_of(const struct _rseqagent_slab *slab, uint64_t cpu, int cls)
+{
+    return (_Atomic uint64_t *)(slab->base + (cpu << RSEQAGENT_SLAB_REGION_SHIFT)) + cls;
+}
+
+RACES_RSEQ_BY_DESIGN int _rseqagent_slab_stop(const struct _rseqagent_slab *slab, uint64_t cpu, int cls,
+                                              uint64_t *taken)
+{
+    _Atomic uint64_t *header = header_of(slab, cpu, cls);
+    for (int tries = 0; tries < STOP_TRIES; tries++) {
+        uint64_t h = atomic_load(header);
+        if (h == 0 || h == RSEQAGENT_SLAB_STOPPED || (h & 0xffff) == ((h >> 16) & 0xffff))
+            return 1;
+        if (!atomic_compare_exchange_strong(header, &h, RSEQAGENT_SLAB_STOPPED))
+            continue;
+        /* A sequence that read h before the swap is either restarted now (and then reads the
+         * stop) or has committed already, overwriting the stop: the check below sees that. */
+        if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, 0, 0) != 0)
+            return -errno;
+        if (atomic_load(header) == RSEQAGENT_SLAB_STOPPED) {
+            *taken = h;
+            return 0;
+        }
+    }
+    return -EAGAIN;
+}
+
+RACES_RSEQ_BY_DESIGN void _rseqagent_slab_restart(const struct _rseqagent_slab *slab, uint64_t cpu, int cls,
+                                                  uint64_t taken)
+{
+    uint32_t begin = (uint32_t)((taken >> 16) & 0xffff), end = (uint32_t)((taken >> 32) & 0xffff);
+    atomic_store(header_of(slab, cpu, cls), _rseqagent_slab_header(begin, begin, end));
 }

@@ -97,6 +97,33 @@ static inline int _rseqagent_slab_push(const struct _rseqagent_slab *slab, void 
 /* Objects of cls in all regions' stacks; exact only while nobody pushes or pops. */
 int64_t _rseqagent_slab_count(const struct _rseqagent_slab *slab, int cls);
 
+/*
+ * Draining another CPU's stack (the reclaimer). A stopped header has
+ * current == begin == end, which no live class has (capacity >= 1): every
+ * pop and push there fails, and first-use initialisation leaves it alone.
+ */
+#define RSEQAGENT_SLAB_STOPPED (_rseqagent_slab_header(1, 1, 1))
+
+/* Once per process: 0 if the kernel can restart other CPUs' critical sections (membarrier RSEQ). */
+int _rseqagent_slab_reclaim_init(void);
+
+/*
+ * Stop class cls of region cpu from any thread: compare-and-swap its header
+ * to RSEQAGENT_SLAB_STOPPED, restart every critical section in flight
+ * (membarrier), and check that no commit overwrote the stop meanwhile.
+ * 0: stopped, *taken is the header the stack had (its objects are now the
+ * caller's); 1: nothing to take (never used, empty, or stopped by another);
+ * -EAGAIN: kept losing to commits. pre: _rseqagent_slab_reclaim_init() == 0.
+ */
+int _rseqagent_slab_stop(const struct _rseqagent_slab *slab, uint64_t cpu, int cls, uint64_t *taken);
+/* The objects a stop took: slots begin .. current-1 of region cpu. */
+static inline void *const *_rseqagent_slab_slots(const struct _rseqagent_slab *slab, uint64_t cpu)
+{
+    return (void *const *)(slab->base + (cpu << RSEQAGENT_SLAB_REGION_SHIFT));
+}
+/* pre: the class is stopped by the caller. Reopens it, empty. */
+void _rseqagent_slab_restart(const struct _rseqagent_slab *slab, uint64_t cpu, int cls, uint64_t taken);
+
 /* Bytes of regions touched (committed), counted through mincore. */
 size_t _rseqagent_slab_committed(const struct _rseqagent_slab *slab);
 

@@ -65,6 +65,11 @@ final class AgentRuntime implements RseqBridge {
         return controlPlane().processInfo();
     }
 
+    /** The allocator's idle caches back to the central lists (see rseqagent_reclaim). */
+    void reclaimIdleCaches() {
+        controlPlane().reclaim();
+    }
+
     /** Logs the reports the shim queued on its own (thread exits); returns how many. */
     int drainEvents(long[] buf, int timeoutMs) {
         int n = controlPlane().drainEvents(buf, buf.length / Report.REPORT_FIELDS, timeoutMs);

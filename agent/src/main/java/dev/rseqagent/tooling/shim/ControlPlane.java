@@ -45,6 +45,11 @@ public final class ControlPlane {
         return check("rseqagent_events_drain", lib.eventsDrain(buf, max, timeoutMs));
     }
 
+    /** Gives back what idle CPUs' allocation caches hold; bytes drained (negative: errno, not supported). */
+    public long reclaim() {
+        return lib.reclaim();
+    }
+
     private static int check(String call, int rc) {
         if (rc < 0) {
             throw new IllegalStateException(call + " failed: " + Errno.name(-rc));

@@ -5,7 +5,7 @@ import com.sun.jna.NativeLibrary;
 
 /**
  * JNA binding of the shim's control plane (native/include/rseqagent.h):
- * probe, events, counters, process facts. Function handles rather than direct mapping:
+ * probe, events, counters, process facts, the allocator's reclaimer. Function handles rather than direct mapping:
  * {@code Native.register} initialises JNA's Structure/FFIType machinery
  * (annotations, proxies: ~35 ms of the application's start-up) for a few
  * calls that do not need it. Allocation calls will not go through JNA.
@@ -16,6 +16,7 @@ final class ShimLibrary {
     private final Function processInfo;
     private final Function counters;
     private final Function eventsDrain;
+    private final Function reclaim;
 
     ShimLibrary(NativeLibrary library) {
         init = library.getFunction("rseqagent_init");
@@ -23,6 +24,7 @@ final class ShimLibrary {
         processInfo = library.getFunction("rseqagent_process_info");
         counters = library.getFunction("rseqagent_counters");
         eventsDrain = library.getFunction("rseqagent_events_drain");
+        reclaim = library.getFunction("rseqagent_reclaim");
     }
 
     int init() {
@@ -43,5 +45,9 @@ final class ShimLibrary {
 
     int eventsDrain(long[] buf, int max, int timeoutMs) {
         return eventsDrain.invokeInt(new Object[] {buf, max, timeoutMs});
+    }
+
+    long reclaim() {
+        return reclaim.invokeLong(new Object[0]);
     }
 }
