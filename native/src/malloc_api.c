@@ -26,7 +26,7 @@
 #define CACHED_UNPOISON(p, cls) ((void)(p), (void)(cls))
 #endif
 
-static void *large_alloc(size_t size)
+__attribute__((noinline, cold)) static void *large_alloc(size_t size)
 {
     if (size > SIZE_MAX - RSEQAGENT_PAGE || rseqagent_init() != 0 || _rseqagent_arena_init() != 0) {
         errno = ENOMEM;
@@ -60,7 +60,7 @@ RSEQAGENT_EXPORT void *rseqagent_malloc(size_t size)
     return p;
 }
 
-static void large_free(void *p)
+__attribute__((noinline, cold)) static void large_free(void *p)
 {
     struct _rseqagent_span span;
     if (_rseqagent_span_lookup(p, &span) == 0 && span.start == (char *)p) {
