@@ -36,9 +36,8 @@ static void count_event(void *area, size_t field, _Atomic int64_t *global)
         atomic_fetch_add_explicit(global, 1, memory_order_relaxed);
     }
 }
-static void count_spilled(void *area, int n)
+static void count_spilled(uint32_t cpu, int n)
 {
-    uint32_t cpu = *(const volatile uint32_t *)((char *)area + _rseqagent_cache_idx_offset);
     if (cpu < _rseqagent_cache_slab.ncpus)
         __atomic_fetch_add(&_rseqagent_slab_stats_of(&_rseqagent_cache_slab, cpu)->spilled, (uint64_t)n,
                            __ATOMIC_RELAXED);
@@ -133,9 +132,10 @@ __attribute__((noinline)) void *_rseqagent_cache_alloc_generic(int cls, int fast
     return central_one(cls);
 }
 
-/* Move a batch of cls from this CPU's stack to the central lists. */
-static void spill(void *area, int cls)
+/* Move a batch of cls from this CPU's stack to the central lists; returns how many moved. */
+static int spill(void *area, int cls)
 {
+    uint32_t cpu = *index_of(area); /* where the pops below will (almost always) run */
     void *batch[MAX_BATCH];
     unsigned want = _rseqagent_class_batch(cls);
     int n = 0;
@@ -148,10 +148,12 @@ static void spill(void *area, int cls)
         else
             tries++;
     }
-    if (n > 0)
-        _rseqagent_central_push_batch(cls, batch, n);
+    if (n == 0)
+        return 0; /* nothing there: the stack is stopped by the reclaimer, or another CPU's */
+    _rseqagent_central_push_batch(cls, batch, n);
     COUNT(area, overflows);
-    count_spilled(area, n);
+    count_spilled(cpu, n);
+    return n;
 }
 
 __attribute__((noinline)) void _rseqagent_cache_free_generic(int cls, void *p, int fast_rc)
@@ -170,8 +172,8 @@ __attribute__((noinline)) void _rseqagent_cache_free_generic(int cls, void *p, i
         rc = _rseqagent_slab_init_current(&_rseqagent_cache_slab, area, index_of(area), capacity);
         if (rc > 0)
             break;
-        if (rc == 0)
-            spill(area, cls); /* full: make room, then push again */
+        if (rc == 0 && spill(area, cls) == 0)
+            break; /* full but nothing to spill (stopped): the central lists take it */
     }
     atomic_fetch_add_explicit(&stat_fallback_ops, 1, memory_order_relaxed);
     _rseqagent_central_push_batch(cls, &p, 1);
@@ -184,9 +186,11 @@ void _rseqagent_cache_cpu_stats(uint32_t cpu, int64_t *hits, int64_t *misses, in
     *hits = *misses = *overflows = *aborts = *bytes_cached = 0;
     if (!slab_ready || cpu >= _rseqagent_cache_slab.ncpus)
         return;
-    const struct _rseqagent_slab_stats *st = _rseqagent_slab_stats_of(&_rseqagent_cache_slab, cpu);
     const volatile uint64_t *header = (const uint64_t *)(_rseqagent_cache_slab.base +
                                                          ((uint64_t)cpu << RSEQAGENT_SLAB_REGION_SHIFT));
+    if (header[0] == 0)
+        return; /* never used: do not even map its pages */
+    const struct _rseqagent_slab_stats *st = _rseqagent_slab_stats_of(&_rseqagent_cache_slab, cpu);
     for (uint64_t c = 0; c < _rseqagent_cache_slab.nclasses; c++) {
         uint64_t h = header[c];
         *hits += (int64_t)__atomic_load_n(&st->hits[c], __ATOMIC_RELAXED);

@@ -130,8 +130,12 @@ RACES_RSEQ_BY_DESIGN int _rseqagent_slab_stop(const struct _rseqagent_slab *slab
             continue;
         /* A sequence that read h before the swap is either restarted now (and then reads the
          * stop) or has committed already, overwriting the stop: the check below sees that. */
-        if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, 0, 0) != 0)
-            return -errno;
+        if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, 0, 0) != 0) {
+            int err = errno;
+            uint64_t stopped = RSEQAGENT_SLAB_STOPPED;
+            atomic_compare_exchange_strong(header, &stopped, h); /* reopen as it was: nothing was read */
+            return -err;
+        }
         if (atomic_load(header) == RSEQAGENT_SLAB_STOPPED) {
             *taken = h;
             return 0;

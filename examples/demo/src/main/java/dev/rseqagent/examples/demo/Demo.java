@@ -22,14 +22,17 @@ public final class Demo {
     public static void main(String[] args) throws Exception {
         System.out.println("demo: " + WORKERS + " workers, rseq-agent " + agentState());
         ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
-        List<Future<String>> results = new ArrayList<>();
-        for (int i = 0; i < WORKERS; i++) {
-            results.add(pool.submit(Demo::work));
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < WORKERS; i++) {
+                results.add(pool.submit(Demo::work));
+            }
+            for (Future<String> result : results) {
+                System.out.println(result.get());
+            }
+        } finally {
+            pool.shutdown();
         }
-        for (Future<String> result : results) {
-            System.out.println(result.get());
-        }
-        pool.shutdown();
         if (agentActive()) {
             System.out.println("demo: " + Rseq.counters());
         }
