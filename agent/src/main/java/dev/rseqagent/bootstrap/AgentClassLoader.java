@@ -54,9 +54,23 @@ public final class AgentClassLoader extends ClassLoader {
         return new AgentClassLoader(Path.of(source.getLocation().toURI()), anchor.getClassLoader());
     }
 
-    void startAgent(String agentArgs, Instrumentation inst) throws ReflectiveOperationException {
-        Class<?> starter = loadClass(STARTER);
-        AgentStarter impl = (AgentStarter) starter.getDeclaredConstructor().newInstance();
+    private static volatile AgentStarter starter;
+
+    /**
+     * Called by the starter's static initialiser: initialising the class hands
+     * us an instance without reflection, whose first use costs ~10 ms of
+     * method-handle spinning on JDK 18+.
+     */
+    public static void registerStarter(AgentStarter impl) {
+        starter = impl;
+    }
+
+    void startAgent(String agentArgs, Instrumentation inst) throws ClassNotFoundException {
+        Class.forName(STARTER, true, this);
+        AgentStarter impl = starter;
+        if (impl == null) {
+            throw new IllegalStateException(STARTER + " did not register itself");
+        }
         impl.start(agentArgs, inst);
     }
 

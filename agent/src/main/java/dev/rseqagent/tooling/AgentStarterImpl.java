@@ -1,6 +1,7 @@
 package dev.rseqagent.tooling;
 
 import dev.rseqagent.Owner;
+import dev.rseqagent.bootstrap.AgentClassLoader;
 import dev.rseqagent.bootstrap.AgentHolder;
 import dev.rseqagent.bootstrap.AgentStarter;
 import dev.rseqagent.bootstrap.Report;
@@ -27,6 +28,10 @@ import org.slf4j.Logger;
  * the application carries on.
  */
 public final class AgentStarterImpl implements AgentStarter {
+    static {
+        AgentClassLoader.registerStarter(new AgentStarterImpl());
+    }
+
     @Override
     public void start(String agentArgs, Instrumentation inst) {
         if (AgentHolder.bridge() != null) {
