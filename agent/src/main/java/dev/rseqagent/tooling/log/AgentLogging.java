@@ -24,14 +24,10 @@ import org.slf4j.helpers.NOPLogger;
 public final class AgentLogging {
     public static final String LOGGER_NAME = "rseq-agent";
 
-    private final LoggerContext context;
     private final Logger logger;
-    private final String warning;
 
-    private AgentLogging(LoggerContext context, Logger logger, String warning) {
-        this.context = context;
+    private AgentLogging(Logger logger) {
         this.logger = logger;
-        this.warning = warning;
     }
 
     /**
@@ -41,7 +37,7 @@ public final class AgentLogging {
      */
     public static AgentLogging configure(AgentOptions options) {
         if (options.get(AgentOption.LOG).equals("none") || options.get(AgentOption.LOG_LEVEL).equals("off")) {
-            return new AgentLogging(null, NOPLogger.NOP_LOGGER, null);
+            return new AgentLogging(NOPLogger.NOP_LOGGER);
         }
         LoggerContext context = new LoggerContext();
         context.setName(LOGGER_NAME);
@@ -64,7 +60,7 @@ public final class AgentLogging {
         }
         root.addAppender(appender);
         context.start();
-        AgentLogging logging = new AgentLogging(context, context.getLogger(LOGGER_NAME), warning);
+        AgentLogging logging = new AgentLogging(context.getLogger(LOGGER_NAME));
         if (warning != null) {
             logging.logger.warn(warning);
         }
@@ -75,16 +71,6 @@ public final class AgentLogging {
         return logger;
     }
 
-    /** Non-null when the requested destination could not be used. */
-    public String warning() {
-        return warning;
-    }
-
-    public void stop() {
-        if (context != null) {
-            context.stop();
-        }
-    }
 
     private static Appender<ILoggingEvent> stderrAppender(LoggerContext context, LayoutBase<ILoggingEvent> layout) {
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
