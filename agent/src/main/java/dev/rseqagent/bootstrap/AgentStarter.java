@@ -4,7 +4,8 @@ import java.lang.instrument.Instrumentation;
 
 /**
  * Implemented inside the agent's isolated class loader
- * ({@code dev.rseqagent.tooling.AgentStarterImpl}) and called reflectively, so
+ * ({@code dev.rseqagent.tooling.AgentStarterImpl}), which registers itself when
+ * {@link AgentClassLoader} initialises it (no reflection), so
  * that JNA, SLF4J and Logback never load in the application's class loaders.
  */
 public interface AgentStarter {

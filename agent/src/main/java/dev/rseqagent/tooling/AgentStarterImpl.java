@@ -20,12 +20,13 @@ import java.util.Map;
 import org.slf4j.Logger;
 
 /**
- * Starts the agent inside its isolated class loader (called reflectively from
- * {@code dev.rseqagent.bootstrap.Agent}). On premain's thread, in order:
- * options (before anything native loads), the shim (System.load), the
- * thread-start hook, and main's own line once logging (built meanwhile on a
- * second thread) is ready. The JNA control plane follows on that second thread. Any failure disables the agent with one line and
- * the application carries on.
+ * Starts the agent inside its isolated class loader; its static initialiser
+ * registers an instance with {@code AgentClassLoader} (no reflection). On
+ * premain's thread, in order: options (before anything native loads), the
+ * shim (System.load), the thread-start hook, and main's own line once logging
+ * (built meanwhile on a second thread) is ready. The JNA control plane follows
+ * on that second thread. Any failure disables the agent with one line and the
+ * application carries on.
  */
 public final class AgentStarterImpl implements AgentStarter {
     static {
