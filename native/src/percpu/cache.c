@@ -186,15 +186,12 @@ void _rseqagent_cache_cpu_stats(uint32_t cpu, int64_t *hits, int64_t *misses, in
     *hits = *misses = *overflows = *aborts = *bytes_cached = 0;
     if (!slab_ready || cpu >= _rseqagent_cache_slab.ncpus)
         return;
-    const volatile uint64_t *header = (const uint64_t *)(_rseqagent_cache_slab.base +
-                                                         ((uint64_t)cpu << RSEQAGENT_SLAB_REGION_SHIFT));
-    if (header[0] == 0)
+    if (_rseqagent_slab_headers(&_rseqagent_cache_slab, cpu)[0] == 0)
         return; /* never used: do not even map its pages */
     const struct _rseqagent_slab_stats *st = _rseqagent_slab_stats_of(&_rseqagent_cache_slab, cpu);
     for (uint64_t c = 0; c < _rseqagent_cache_slab.nclasses; c++) {
-        uint64_t h = header[c];
         *hits += (int64_t)__atomic_load_n(&st->hits[c], __ATOMIC_RELAXED);
-        *bytes_cached += ((int64_t)(h & 0xffff) - (int64_t)((h >> 16) & 0xffff)) *
+        *bytes_cached += _rseqagent_slab_depth(&_rseqagent_cache_slab, cpu, (int)c) *
                          (int64_t)_rseqagent_class_size((int)c);
     }
     *hits -= (int64_t)__atomic_load_n(&st->spilled, __ATOMIC_RELAXED);
@@ -237,7 +234,7 @@ static uint64_t *last_activity; /* per region: hits + misses + overflows at the 
 static int64_t drain_stopped(uint64_t cpu, int cls, uint64_t taken)
 {
     void *const *slots = _rseqagent_slab_slots(&_rseqagent_cache_slab, cpu);
-    uint32_t begin = (uint32_t)((taken >> 16) & 0xffff), current = (uint32_t)(taken & 0xffff);
+    uint32_t begin = _rseqagent_slab_begin(taken), current = _rseqagent_slab_current(taken);
     for (uint32_t i = begin; i < current; i++)
         RSEQAGENT_TSAN_RECEIVE(slots[i]);
     _rseqagent_central_push_batch(cls, slots + begin, (int)(current - begin));

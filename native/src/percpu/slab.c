@@ -79,11 +79,8 @@ size_t _rseqagent_slab_committed(const struct _rseqagent_slab *slab)
 int64_t _rseqagent_slab_count(const struct _rseqagent_slab *slab, int cls)
 {
     int64_t n = 0;
-    for (uint64_t cpu = 0; cpu < slab->ncpus; cpu++) {
-        const volatile uint64_t *header = (const uint64_t *)(slab->base + cpu * RSEQAGENT_SLAB_REGION_BYTES);
-        uint64_t h = header[cls];
-        n += (int64_t)(h & 0xffff) - (int64_t)((h >> 16) & 0xffff);
-    }
+    for (uint64_t cpu = 0; cpu < slab->ncpus; cpu++)
+        n += _rseqagent_slab_depth(slab, cpu, cls);
     return n;
 }
 
@@ -124,7 +121,7 @@ RACES_RSEQ_BY_DESIGN int _rseqagent_slab_stop(const struct _rseqagent_slab *slab
     _Atomic uint64_t *header = header_of(slab, cpu, cls);
     for (int tries = 0; tries < STOP_TRIES; tries++) {
         uint64_t h = atomic_load(header);
-        if (h == 0 || h == RSEQAGENT_SLAB_STOPPED || (h & 0xffff) == ((h >> 16) & 0xffff))
+        if (h == 0 || _rseqagent_slab_current(h) == _rseqagent_slab_begin(h)) /* unused, empty or stopped */
             return 1;
         if (!atomic_compare_exchange_strong(header, &h, RSEQAGENT_SLAB_STOPPED))
             continue;
@@ -147,6 +144,6 @@ RACES_RSEQ_BY_DESIGN int _rseqagent_slab_stop(const struct _rseqagent_slab *slab
 RACES_RSEQ_BY_DESIGN void _rseqagent_slab_restart(const struct _rseqagent_slab *slab, uint64_t cpu, int cls,
                                                   uint64_t taken)
 {
-    uint32_t begin = (uint32_t)((taken >> 16) & 0xffff), end = (uint32_t)((taken >> 32) & 0xffff);
-    atomic_store(header_of(slab, cpu, cls), _rseqagent_slab_header(begin, begin, end));
+    uint32_t begin = _rseqagent_slab_begin(taken);
+    atomic_store(header_of(slab, cpu, cls), _rseqagent_slab_header(begin, begin, _rseqagent_slab_end(taken)));
 }

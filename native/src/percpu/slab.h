@@ -50,6 +50,34 @@ static inline uint64_t _rseqagent_slab_header(uint32_t current, uint32_t begin, 
     return (uint64_t)current | (uint64_t)begin << 16 | (uint64_t)end << 32;
 }
 
+static inline uint32_t _rseqagent_slab_current(uint64_t h)
+{
+    return (uint32_t)(h & 0xffff);
+}
+
+static inline uint32_t _rseqagent_slab_begin(uint64_t h)
+{
+    return (uint32_t)((h >> 16) & 0xffff);
+}
+
+static inline uint32_t _rseqagent_slab_end(uint64_t h)
+{
+    return (uint32_t)((h >> 32) & 0xffff);
+}
+
+/* Region cpu's header words, one per class; all zero for a region never used. */
+static inline const volatile uint64_t *_rseqagent_slab_headers(const struct _rseqagent_slab *slab, uint64_t cpu)
+{
+    return (const volatile uint64_t *)(slab->base + (cpu << RSEQAGENT_SLAB_REGION_SHIFT));
+}
+
+/* Objects in class cls's stack of region cpu: a plain read, exact only while nobody pushes or pops there. */
+static inline int64_t _rseqagent_slab_depth(const struct _rseqagent_slab *slab, uint64_t cpu, int cls)
+{
+    uint64_t h = _rseqagent_slab_headers(slab, cpu)[cls];
+    return (int64_t)_rseqagent_slab_current(h) - (int64_t)_rseqagent_slab_begin(h);
+}
+
 /* pre: capacity[c] for c < nclasses; sum + nclasses <= RSEQAGENT_SLAB_MAX_SLOTS. 0 or -errno. */
 int _rseqagent_slab_init(struct _rseqagent_slab *slab, uint64_t ncpus, uint64_t nclasses,
                          const uint16_t *capacity);
