@@ -57,6 +57,7 @@ enum rseqagent_cpu_source {
 enum rseqagent_event_kind {
     RSEQAGENT_EVENT_PROBE = 0,       /* a probe of the calling thread */
     RSEQAGENT_EVENT_THREAD_EXIT = 1, /* the thread exited; its state is gone */
+    RSEQAGENT_EVENT_ALLOCATOR = 2,   /* the allocator's first call on the thread changed its owner (acquire) */
 };
 
 /*
@@ -153,9 +154,26 @@ void *rseqagent_malloc(size_t size);
 void rseqagent_free(void *p);
 void *rseqagent_realloc(void *p, size_t size);
 void *rseqagent_calloc(size_t nmemb, size_t size);
+/*
+ * The per-CPU fast paths alone, for callers that must not block (an FFM
+ * critical downcall): one pop or push on the calling thread's per-CPU stack
+ * and nothing else — no lock, no system call, no errno. They do nothing
+ * until the thread's first rseqagent_malloc/free has decided its rseq mode,
+ * nor in fallback mode or debug builds.
+ * rseqagent_malloc_fast: a block, or NULL (the caller then calls rseqagent_malloc).
+ * rseqagent_free_fast: 0 when p was taken (or is NULL), 1 when the caller
+ * must call rseqagent_free(p).
+ */
+void *rseqagent_malloc_fast(size_t size);
+int rseqagent_free_fast(void *p);
+
 /* Bytes usable at p: ours, libc's malloc_usable_size for foreign pointers, 0 for NULL. */
 size_t rseqagent_usable_size(void *p);
-/* 1 if p is the start of a live block this allocator handed out. */
+/*
+ * 1 if p is the start of a block of this allocator: one it handed out, or
+ * one it keeps cached after a free (telling those apart would cost a lookup
+ * on every free). 0 for NULL, libc's pointers and interior pointers.
+ */
 int rseqagent_owns(const void *p);
 
 /* The allocator's figures for the whole process, indexed as below. */

@@ -69,6 +69,8 @@ void _rseqagent_events_atfork_child(void);
 
 #ifdef _JAVASOFT_JNI_H_
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved);
+/* "jni_memory.c" — the Java allocation facade's natives, registered on its JNI class. 0 or -1. */
+int _rseqagent_jni_bind_memory(JNIEnv *env, jclass facade);
 #endif
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * jvm_hook.c — JNI/JVMTI glue only. The agent System.loads the shim (the same
- * mapping JNA opens, so one copy) and JNI_OnLoad registers one native,
- * JvmHook.install0: from then on every Java thread the JVM starts is probed
+ * mapping JNA opens, so one copy) and JNI_OnLoad registers JvmHook's natives:
+ * bindMemory0 (the allocation facade, jni_memory.c) and install0: from then on every Java thread the JVM starts is probed
  * on that thread before it runs user code (JVMTI ThreadStart), and the report
  * is handed to a Java method, which logs it. This path is pure JNI: JNA's
  * first call on a new thread costs ~15 us, and JNA's own start-up ~50 ms,
@@ -110,9 +110,17 @@ static jint JNICALL rseqagent_jvm_hook_install0(JNIEnv *env, jclass holder, jcla
     return rc;
 }
 
+/* JvmHook.bindMemory0(Class<?> facade): the allocation facade's natives (jni_memory.c). 0 or -EINVAL. */
+static jint JNICALL rseqagent_jvm_hook_bind_memory0(JNIEnv *env, jclass holder, jclass facade)
+{
+    (void)holder;
+    return facade && _rseqagent_jni_bind_memory(env, facade) == 0 ? 0 : -EINVAL;
+}
+
 /* ---- Registration Table ---- */
 static const JNINativeMethod hook_methods[] = {
     { "install0", "(Ljava/lang/Class;Ljava/lang/String;[J)I", (void *)rseqagent_jvm_hook_install0 },
+    { "bindMemory0", "(Ljava/lang/Class;)I", (void *)rseqagent_jvm_hook_bind_memory0 },
 };
 /* ---- Registration Table End ---- */
 

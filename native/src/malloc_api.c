@@ -60,6 +60,41 @@ RSEQAGENT_EXPORT void *rseqagent_malloc(size_t size)
     return p;
 }
 
+/*
+ * The fast paths alone, for callers that must not block (FFM critical
+ * downcalls): a pop or push on the calling thread's per-CPU stack, or
+ * nothing. No lock, no system call, no errno.
+ */
+RSEQAGENT_EXPORT void *rseqagent_malloc_fast(size_t size)
+{
+    void *area = _rseqagent_tls_cs_area;
+    if (RSEQAGENT_DEBUG_BUILD || rseqagent_unlikely(size > RSEQAGENT_MAX_SMALL ||
+                                                    (uintptr_t)area <= RSEQAGENT_CS_AREA_FALLBACK ||
+                                                    !atomic_load_explicit(&_rseqagent_classes_ready,
+                                                                          memory_order_acquire)))
+        return NULL;
+    int cls = _rseqagent_size_class_inline(size ? size : 1);
+    void *p = _rseqagent_cache_try_alloc(area, cls);
+    if (p)
+        CACHED_UNPOISON(p, cls);
+    return p;
+}
+
+RSEQAGENT_EXPORT int rseqagent_free_fast(void *p)
+{
+    void *area = _rseqagent_tls_cs_area;
+    if (!p)
+        return 0;
+    int cls = _rseqagent_block_class(p);
+    if (RSEQAGENT_DEBUG_BUILD || rseqagent_unlikely(cls < 0 || (uintptr_t)area <= RSEQAGENT_CS_AREA_FALLBACK))
+        return 1;
+    CACHED_POISON(p, cls);
+    if (rseqagent_likely(_rseqagent_cache_try_free(area, cls, p)))
+        return 0;
+    CACHED_UNPOISON(p, cls); /* still the caller's: it takes the full path */
+    return 1;
+}
+
 __attribute__((noinline, cold)) static void large_free(void *p)
 {
     struct _rseqagent_span span;

@@ -461,6 +461,11 @@ void *_rseqagent_cs_area_decide(void)
     if (_rseqagent_tls_cs_area)
         return _rseqagent_tls_cs_area;
     int rc = rseqagent_thread_probe(report, RSEQAGENT_PROBE_ACQUIRE);
+    if (rc == 0 && (report[RSEQAGENT_R_FROM_OWNER] != report[RSEQAGENT_R_OWNER] ||
+                    report[RSEQAGENT_R_FROM_MODE] != report[RSEQAGENT_R_MODE])) {
+        report[RSEQAGENT_R_KIND] = RSEQAGENT_EVENT_ALLOCATOR; /* nobody else would see this transition */
+        _rseqagent_event_push(report);
+    }
     struct thread_state *st = tls_state;
     _rseqagent_tls_cs_area = rc == 0 && st && !st->exiting ? st->cs_area
                                                            : (void *)(uintptr_t)RSEQAGENT_CS_AREA_FALLBACK;

@@ -131,6 +131,35 @@ static void forked_child_allocates(void)
     rseqagent_free(before);
 }
 
+/* The fast paths serve only a thread whose mode is decided, and only from the stacks. */
+static void fast_paths(void)
+{
+    void *p = rseqagent_malloc(64); /* decides this thread's mode (rseq: glibc owns it) */
+    rseqagent_free(p);
+    void *q = rseqagent_malloc_fast(64);
+    ok(q != NULL && rseqagent_owns(q), "malloc_fast pops a cached block of ours");
+    is_int(rseqagent_free_fast(q), 0, "free_fast pushes it back");
+    ok(rseqagent_malloc_fast(RSEQAGENT_MAX_SMALL + 1) == NULL, "a large size is left to rseqagent_malloc");
+    void *big = rseqagent_malloc(RSEQAGENT_MAX_SMALL + 1);
+    is_int(rseqagent_free_fast(big), 1, "a large block is left to rseqagent_free");
+    rseqagent_free(big);
+    void *foreign = malloc(32);
+    is_int(rseqagent_free_fast(foreign), 1, "a libc block is left to rseqagent_free");
+    rseqagent_free(foreign);
+    is_int(rseqagent_free_fast(NULL), 0, "free_fast(NULL) does nothing");
+    int64_t served = 0;
+    for (int i = 0; i < 1000; i++) {
+        void *x = rseqagent_malloc_fast(4096);
+        if (!x)
+            x = rseqagent_malloc(4096);
+        else
+            served++;
+        if (rseqagent_free_fast(x))
+            rseqagent_free(x);
+    }
+    ok(served >= 990, "a warm 4 KiB pair stays on the fast path (%lld of 1000)", (long long)served);
+}
+
 static void poisoned_when_cached(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
@@ -149,6 +178,7 @@ int main(void)
     foreign_and_double();
     realloc_calloc();
     forked_child_allocates();
+    fast_paths();
     poisoned_when_cached();
     return tap_done();
 }

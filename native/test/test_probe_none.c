@@ -1,7 +1,8 @@
 /* test_probe_none.c — nobody owns rseq (GLIBC_TUNABLES=glibc.pthread.rseq=0):
  * looking must not take; the shim registers only on ACQUIRE, gives back on
  * RELEASE and at thread exit, and a destructor running after ours takes the
- * fallback without re-registering. */
+ * fallback without re-registering; the allocator's first call registers and
+ * queues that transition. */
 #include "probe_util.h"
 #include <pthread.h>
 #include <unistd.h>
@@ -88,5 +89,16 @@ int main(void)
     is_int(drain_exit_events(RSEQAGENT_OWNER_SHIM), THREADS, "one exit event per thread, SHIM -> NONE");
     is_int(late_fallback, THREADS, "a destructor after ours gets fallback");
     is_int(late_none, THREADS, "... and nothing was re-registered");
+
+    /* The allocator's own acquire is a transition no probe reports: it is queued. */
+    void *block = rseqagent_malloc(64);
+    int64_t ev[4 * RSEQAGENT_REPORT_FIELDS];
+    int n = rseqagent_events_drain(ev, 4, 200);
+    ok(n == 1 && ev[RSEQAGENT_R_KIND] == RSEQAGENT_EVENT_ALLOCATOR && ev[RSEQAGENT_R_FROM_OWNER] == RSEQAGENT_OWNER_NONE &&
+           ev[RSEQAGENT_R_OWNER] == RSEQAGENT_OWNER_SHIM && ev[RSEQAGENT_R_MODE] == RSEQAGENT_MODE_RSEQ,
+       "the allocator's first call queues NONE -> SHIM (%d events)", n);
+    rseqagent_free(rseqagent_malloc(64));
+    is_int(rseqagent_events_drain(ev, 4, 10), 0, "later calls queue nothing");
+    rseqagent_free(block);
     return tap_done();
 }

@@ -157,6 +157,7 @@ void _rseqagent_span_atfork_child(void);
 /* "debug_live.c" — RSEQAGENT_DEBUG builds only: exact double-free detection (aborts) */
 
 #ifdef RSEQAGENT_DEBUG
+#define RSEQAGENT_DEBUG_BUILD 1 /* every block goes through the exact tracking */
 void _rseqagent_debug_handed_out(const void *p);
 void _rseqagent_debug_given_back(const void *p);
 void _rseqagent_debug_not_a_block(const void *p);
@@ -164,6 +165,7 @@ void _rseqagent_debug_not_a_block(const void *p);
 #define RSEQAGENT_DEBUG_GIVEN_BACK(p) _rseqagent_debug_given_back(p)
 #define RSEQAGENT_DEBUG_NOT_A_BLOCK(p) _rseqagent_debug_not_a_block(p)
 #else
+#define RSEQAGENT_DEBUG_BUILD 0
 #define RSEQAGENT_DEBUG_HANDED_OUT(p) ((void)(p))
 #define RSEQAGENT_DEBUG_GIVEN_BACK(p) ((void)(p))
 #define RSEQAGENT_DEBUG_NOT_A_BLOCK(p) ((void)(p))

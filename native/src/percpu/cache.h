@@ -35,6 +35,22 @@ uint32_t _rseqagent_cache_regions(void);
 void _rseqagent_cache_cpu_stats(uint32_t cpu, int64_t *hits, int64_t *misses, int64_t *overflows, int64_t *aborts,
                                 int64_t *bytes_cached);
 
+/* One pop from the region of the thread whose rseq area is area; NULL when empty or aborted. */
+static inline void *_rseqagent_cache_try_alloc(void *area, int cls)
+{
+    void *item;
+    int rc = _rseqagent_slab_pop(&_rseqagent_cache_slab, area,
+                                 (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, &item);
+    return rc == 0 ? item : NULL;
+}
+
+/* One push; 0 when full or aborted (p is then still the caller's). */
+static inline int _rseqagent_cache_try_free(void *area, int cls, void *p)
+{
+    return _rseqagent_slab_push(&_rseqagent_cache_slab, area,
+                                (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, p) == 0;
+}
+
 /* An object of cls, or NULL when memory is exhausted. */
 static inline void *_rseqagent_cache_alloc(int cls)
 {

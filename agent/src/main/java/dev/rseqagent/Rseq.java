@@ -72,6 +72,39 @@ public final class Rseq {
         return new RseqProcess(bridge().processInfo());
     }
 
+    /**
+     * Whether {@code address} is the start of a block of the agent's per-CPU
+     * allocator (what rewritten allocation calls hand out). A freed block may
+     * still be the allocator's, cached for the next allocation: watch
+     * {@link RseqAllocatorStats#bytesInUse()} to see frees.
+     *
+     * @throws IllegalStateException if the agent is not active
+     */
+    public static boolean owns(long address) {
+        return bridge().owns(address);
+    }
+
+    /**
+     * The allocator's figures: bytes in use, cached, committed; per-CPU cache
+     * hits, misses, overflows and aborts summed over CPUs.
+     *
+     * @throws IllegalStateException if the agent is not active
+     */
+    public static RseqAllocatorStats allocatorStats() {
+        return new RseqAllocatorStats(bridge().allocatorStats());
+    }
+
+    /**
+     * How rewritten allocation calls reach the shim: {@code "ffm"} (critical
+     * downcalls, JDK 22+), {@code "jni"}, or {@code "off"} when no package is
+     * opted in to rewriting.
+     *
+     * @throws IllegalStateException if the agent is not active
+     */
+    public static String facadePath() {
+        return bridge().facadePath();
+    }
+
     private static RseqBridge bridge() {
         RseqBridge bridge = AgentHolder.bridge();
         if (bridge == null) {

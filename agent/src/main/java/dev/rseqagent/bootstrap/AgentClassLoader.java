@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.jar.JarEntry;
@@ -33,6 +34,8 @@ public final class AgentClassLoader extends ClassLoader {
     }
 
     private final JarFile jar;
+    /** Jars opened later, only when a feature needs them (Byte Buddy, for rewriting): plain .class entries. */
+    private volatile JarFile[] extraJars = new JarFile[0];
     private final URL jarUrl;
     private final ClassLoader bootstrapSide;
     private final ProtectionDomain domain;
@@ -89,20 +92,45 @@ public final class AgentClassLoader extends ClassLoader {
         return super.loadClass(name, resolve);
     }
 
+    /**
+     * Adds a jar of plain classes, extracted from the agent jar by the tooling:
+     * big dependencies that only some features use stay out of the jar that
+     * every start opens.
+     */
+    public synchronized void addJar(Path path) throws IOException {
+        JarFile[] grown = Arrays.copyOf(extraJars, extraJars.length + 1);
+        grown[grown.length - 1] = new JarFile(path.toFile(), false);
+        extraJars = grown;
+    }
+
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".classdata");
-        if (entry == null) {
-            throw new ClassNotFoundException(name);
-        }
-        byte[] bytes;
-        try (InputStream in = jar.getInputStream(entry)) {
-            bytes = in.readAllBytes();
+        String path = name.replace('.', '/');
+        try (InputStream in = openEntry(path + ".classdata", path + ".class")) {
+            if (in == null) {
+                throw new ClassNotFoundException(name);
+            }
+            byte[] bytes = in.readAllBytes();
+            definePackageOf(name);
+            return defineClass(name, bytes, 0, bytes.length, domain);
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
         }
-        definePackageOf(name);
-        return defineClass(name, bytes, 0, bytes.length, domain);
+    }
+
+    /** inst/{@code hidden} in the agent jar, else {@code plain} in an added jar; null if neither. */
+    private InputStream openEntry(String hidden, String plain) throws IOException {
+        JarEntry entry = jar.getJarEntry(PREFIX + hidden);
+        if (entry != null) {
+            return jar.getInputStream(entry);
+        }
+        for (JarFile extra : extraJars) {
+            JarEntry e = extra.getJarEntry(plain);
+            if (e != null) {
+                return extra.getInputStream(e);
+            }
+        }
+        return null;
     }
 
     private void definePackageOf(String className) {
@@ -116,15 +144,17 @@ public final class AgentClassLoader extends ClassLoader {
         }
     }
 
-    /** Straight from the jar: no jar: URL handler on the start-up path. */
+    /**
+     * Straight from the jar: no jar: URL handler on the start-up path. A class
+     * file's name finds its .classdata, so class-file readers (Byte Buddy) see
+     * the agent's own classes.
+     */
     @Override
     public InputStream getResourceAsStream(String name) {
-        JarEntry entry = jar.getJarEntry(PREFIX + name);
-        if (entry == null) {
-            return super.getResourceAsStream(name);
-        }
         try {
-            return jar.getInputStream(entry);
+            String hidden = name.endsWith(".class") ? name + "data" : name;
+            InputStream in = openEntry(hidden, name);
+            return in != null ? in : super.getResourceAsStream(name);
         } catch (IOException e) {
             return null;
         }

@@ -13,6 +13,7 @@ public final class Report {
 
     public static final int KIND_PROBE = 0;
     public static final int KIND_THREAD_EXIT = 1;
+    public static final int KIND_ALLOCATOR = 2;
 
     public static final int R_KIND = 0;
     public static final int R_TID = 1;
@@ -44,6 +45,29 @@ public final class Report {
     public static final int C_EVENTS_DROPPED = 4;
     public static final int C_THREAD_STATES = 5;
     public static final int COUNTERS = 6;
+
+    public static final int AS_BYTES_IN_USE = 0;
+    public static final int AS_BYTES_CACHED = 1;
+    public static final int AS_BYTES_RESERVED = 2;
+    public static final int AS_BYTES_COMMITTED = 3;
+    public static final int AS_REGIONS = 4;
+    public static final int AS_FALLBACK_OPS = 5;
+    public static final int AS_REFUSED_FREES = 6;
+    public static final int ALLOC_STATS = 7;
+
+    public static final int CS_HITS = 0;
+    public static final int CS_MISSES = 1;
+    public static final int CS_OVERFLOWS = 2;
+    public static final int CS_ABORTS = 3;
+    public static final int CS_BYTES_CACHED = 4;
+    public static final int CPU_STATS = 5;
+
+    /** The agent's allocator array: ALLOC_STATS values, then hits, misses, overflows, aborts summed over regions. */
+    public static final int A_HITS = ALLOC_STATS + CS_HITS;
+    public static final int A_MISSES = ALLOC_STATS + CS_MISSES;
+    public static final int A_OVERFLOWS = ALLOC_STATS + CS_OVERFLOWS;
+    public static final int A_ABORTS = ALLOC_STATS + CS_ABORTS;
+    public static final int ALLOCATOR_FIELDS = ALLOC_STATS + 4;
 
     public static final int SIG_NOT_CHECKED = 0;
     public static final int SIG_MATCH = 1;

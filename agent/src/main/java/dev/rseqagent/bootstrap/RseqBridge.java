@@ -13,4 +13,13 @@ public interface RseqBridge {
 
     /** Process-wide facts, indexed by {@code Report.P_*}. */
     long[] processInfo();
+
+    /** The allocator's figures, indexed by {@code Report.AS_*} and {@code Report.A_*}. */
+    long[] allocatorStats();
+
+    /** Whether address is the start of a block of the shim's allocator (handed out, or cached after a free). */
+    boolean owns(long address);
+
+    /** "ffm" or "jni" when rewritten calls reach the shim that way, "off" when nothing is rewritten. */
+    String facadePath();
 }

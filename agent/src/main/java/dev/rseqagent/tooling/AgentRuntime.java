@@ -17,6 +17,7 @@ final class AgentRuntime implements RseqBridge {
     private final CountDownLatch bound = new CountDownLatch(1);
     private volatile ControlPlane controlPlane;
     private volatile String bindFailure;
+    private volatile String facadePath = "off";
 
     AgentRuntime(OwnershipLog ownership) {
         this.ownership = ownership;
@@ -65,6 +66,25 @@ final class AgentRuntime implements RseqBridge {
         return controlPlane().processInfo();
     }
 
+    @Override
+    public long[] allocatorStats() {
+        return controlPlane().allocatorStats();
+    }
+
+    @Override
+    public boolean owns(long address) {
+        return controlPlane().owns(address);
+    }
+
+    @Override
+    public String facadePath() {
+        return facadePath;
+    }
+
+    void rewritingStarted(String path) {
+        facadePath = path;
+    }
+
     /** The allocator's idle caches back to the central lists (see rseqagent_reclaim). */
     void reclaimIdleCaches() {
         controlPlane().reclaim();
@@ -76,7 +96,11 @@ final class AgentRuntime implements RseqBridge {
         for (int i = 0; i < n; i++) {
             long[] report = new long[Report.REPORT_FIELDS];
             System.arraycopy(buf, i * Report.REPORT_FIELDS, report, 0, Report.REPORT_FIELDS);
-            ownership.onThreadExit(report);
+            if (report[Report.R_KIND] == Report.KIND_ALLOCATOR) {
+                ownership.onAllocatorAcquire(report);
+            } else {
+                ownership.onThreadExit(report);
+            }
         }
         ownership.tick();
         return n;

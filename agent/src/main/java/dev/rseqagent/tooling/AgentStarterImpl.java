@@ -9,6 +9,7 @@ import dev.rseqagent.tooling.log.OwnershipLog;
 import dev.rseqagent.tooling.options.AgentOption;
 import dev.rseqagent.tooling.options.AgentOptions;
 import dev.rseqagent.tooling.options.OptionParser;
+import dev.rseqagent.tooling.rewrite.Rewriting;
 import dev.rseqagent.tooling.shim.Errno;
 import dev.rseqagent.tooling.shim.JvmHook;
 import dev.rseqagent.tooling.shim.Platform;
@@ -70,6 +71,9 @@ public final class AgentStarterImpl implements AgentStarter {
                     throw failure;
                 }
                 runtime = startWith(platform, shim, main, log);
+                if (runtime != null) {
+                    startRewriting(parsed.options(), inst, shim, runtime, log);
+                }
             } catch (Throwable t) {
                 String cause = describe(t);
                 AgentHolder.disable(cause);
@@ -105,6 +109,19 @@ public final class AgentStarterImpl implements AgentStarter {
         runtime.ownership().onProbe(main, Thread.currentThread().getName(), "premain");
         AgentHolder.install(runtime);
         return runtime;
+    }
+
+    /** Rewriting is an add-on: when it cannot start, ownership diagnosis goes on without it. */
+    private static void startRewriting(AgentOptions options, Instrumentation inst, Shim shim, AgentRuntime runtime,
+            Logger log) {
+        try {
+            String path = Rewriting.install(options, inst, shim, log);
+            if (path != null) {
+                runtime.rewritingStarted(path);
+            }
+        } catch (Throwable t) {
+            log.error("native-memory rewriting is off, nothing was rewritten: {}", describe(t));
+        }
     }
 
     /** rseq availability is per process (kernel, or a seccomp filter set before exec): one warning. */

@@ -46,6 +46,13 @@ public final class OwnershipLog {
         log(report, name != null ? name : "tid-" + tid, "thread-exit");
     }
 
+    /** The allocator's first call on a thread made rseq usable there (a transition no probe saw). */
+    public void onAllocatorAcquire(long[] report) {
+        long tid = report[Report.R_TID];
+        String name = names.get(tid);
+        log(report, name != null ? name : "tid-" + tid, "allocator");
+    }
+
     /** A probe that failed: logged, never thrown at the thread. */
     public void probeFailed(String threadName, Throwable error) {
         logger.atWarn().setMessage("rseq.owner.probe_failed").addKeyValue("thread", threadName)

@@ -9,7 +9,15 @@ import java.util.Locale;
 public enum AgentOption {
     LOG_LEVEL("log.level", "info", "off|error|warn|info|debug|trace"),
     LOG("log", "stderr", "stderr|none|file:<path>"),
-    LOG_FORMAT("log.format", "text", "text|json");
+    LOG_FORMAT("log.format", "text", "text|json"),
+    /** Package prefixes whose allocation calls are rewritten; none: the agent only diagnoses. */
+    PACKAGES("packages", "", PackageList.FORM),
+    /** Package prefixes left alone even inside {@link #PACKAGES}. */
+    EXCLUDE("exclude", "", PackageList.FORM),
+    /** Also rewrite JNA's Native.malloc/free (native code that free()s those pointers breaks). */
+    JNA("jna", "off", "on|off"),
+    /** How rewritten calls reach the shim: FFM critical downcalls on JDK 22+ (auto), or JNI. */
+    FACADE("facade", "auto", "auto|jni|ffm");
 
     private final String key;
     private final String defaultValue;
@@ -35,6 +43,9 @@ public enum AgentOption {
 
     /** One of the accepted words, or a non-empty value after a {@code prefix:<...>} form. */
     boolean accepts(String value) {
+        if (accepted.equals(PackageList.FORM)) {
+            return PackageList.isValid(value);
+        }
         for (String form : accepted.split("\\|")) {
             int placeholder = form.indexOf('<');
             boolean ok = placeholder < 0 ? value.equals(form)
@@ -46,9 +57,12 @@ public enum AgentOption {
         return false;
     }
 
-    /** Names are case-insensitive; a file path keeps its case. */
+    /** Names are case-insensitive; a file path and package names keep their case. */
     String normalize(String rawValue) {
         String value = rawValue.trim();
+        if (accepted.equals(PackageList.FORM)) {
+            return value;
+        }
         if (value.regionMatches(true, 0, "file:", 0, "file:".length())) {
             return "file:" + value.substring("file:".length());
         }

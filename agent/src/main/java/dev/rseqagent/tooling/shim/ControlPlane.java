@@ -50,6 +50,25 @@ public final class ControlPlane {
         return lib.reclaim();
     }
 
+    public boolean owns(long address) {
+        return lib.owns(address);
+    }
+
+    /** The allocator's figures and its per-CPU counters summed, laid out as {@code Report.A_*}. */
+    public long[] allocatorStats() {
+        long[] out = new long[Report.ALLOCATOR_FIELDS];
+        check("rseqagent_alloc_stats", lib.allocStats(out));
+        long[] cpu = new long[Report.CPU_STATS];
+        for (int region = 0; region < out[Report.AS_REGIONS]; region++) {
+            check("rseqagent_cpu_stats", lib.cpuStats(region, cpu));
+            out[Report.A_HITS] += cpu[Report.CS_HITS];
+            out[Report.A_MISSES] += cpu[Report.CS_MISSES];
+            out[Report.A_OVERFLOWS] += cpu[Report.CS_OVERFLOWS];
+            out[Report.A_ABORTS] += cpu[Report.CS_ABORTS];
+        }
+        return out;
+    }
+
     private static int check(String call, int rc) {
         if (rc < 0) {
             throw new IllegalStateException(call + " failed: " + Errno.name(-rc));

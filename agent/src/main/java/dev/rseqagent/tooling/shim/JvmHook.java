@@ -13,6 +13,20 @@ public final class JvmHook {
 
     private static native int install0(Class<?> hook, String methodName, long[] callerReport);
 
+    private static native int bindMemory0(Class<?> facade);
+
+    /**
+     * Registers the shim's allocation natives on the facade's JNI class (a
+     * boot class path class cannot bind them itself: the shim was loaded by
+     * the agent's loader).
+     */
+    public static void bindMemory(Class<?> facade) {
+        int rc = bindMemory0(facade);
+        if (rc < 0) {
+            throw new IllegalStateException("registering the facade's natives on " + facade.getName() + " failed");
+        }
+    }
+
     /**
      * Probes every Java thread started from now on, on that thread before it runs, and calls
      * {@code hook.methodName(long[] report)} with the report; a null hook only probes.

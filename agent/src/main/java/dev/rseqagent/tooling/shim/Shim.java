@@ -40,6 +40,13 @@ public final class Shim {
         return path;
     }
 
+    /** Extracts another resource of the agent jar (a nested jar) beside the shim, named by its content. */
+    public Path extract(String resource) throws IOException {
+        int dot = resource.lastIndexOf('.');
+        return ShimExtractor.extract(resources, resource, tmpDir, user,
+                resource.substring(0, dot) + "-" + ShimExtractor.HASH + resource.substring(dot));
+    }
+
     /**
      * Binds the control plane through the agent's own JNA, opening the same
      * mapping of the shim (the dynamic loader hands back the loaded copy).

@@ -17,6 +17,9 @@ final class ShimLibrary {
     private final Function counters;
     private final Function eventsDrain;
     private final Function reclaim;
+    private final Function owns;
+    private final Function allocStats;
+    private final Function cpuStats;
 
     ShimLibrary(NativeLibrary library) {
         init = library.getFunction("rseqagent_init");
@@ -25,6 +28,9 @@ final class ShimLibrary {
         counters = library.getFunction("rseqagent_counters");
         eventsDrain = library.getFunction("rseqagent_events_drain");
         reclaim = library.getFunction("rseqagent_reclaim");
+        owns = library.getFunction("rseqagent_owns");
+        allocStats = library.getFunction("rseqagent_alloc_stats");
+        cpuStats = library.getFunction("rseqagent_cpu_stats");
     }
 
     int init() {
@@ -49,5 +55,17 @@ final class ShimLibrary {
 
     long reclaim() {
         return reclaim.invokeLong(new Object[0]);
+    }
+
+    boolean owns(long address) {
+        return owns.invokeInt(new Object[] {address}) != 0;
+    }
+
+    int allocStats(long[] out) {
+        return allocStats.invokeInt(new Object[] {out});
+    }
+
+    int cpuStats(int region, long[] out) {
+        return cpuStats.invokeInt(new Object[] {region, out});
     }
 }

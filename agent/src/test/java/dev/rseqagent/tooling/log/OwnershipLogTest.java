@@ -75,6 +75,22 @@ class OwnershipLogTest {
     }
 
     @Test
+    void allocatorAcquireIsLoggedUnderTheThreadsName() {
+        log.onProbe(firstSight(303, Owner.NONE, Mode.NONE), "worker-3", "thread-start");
+        long[] r = report(303, Owner.NONE, Mode.NONE, Owner.SHIM, Mode.RSEQ);
+        r[Report.R_KIND] = Report.KIND_ALLOCATOR;
+        log.onAllocatorAcquire(r);
+        assertEquals(2, events().size(), () -> "events: " + events());
+        Map<String, Object> p = pairs(events().get(1));
+        assertEquals("worker-3", p.get("thread"));
+        assertEquals("NONE", p.get("from"));
+        assertEquals("SHIM", p.get("to"));
+        assertEquals("allocator", p.get("at"));
+        log.onThreadExit(exit(303, Owner.SHIM, Mode.RSEQ));
+        assertEquals("worker-3", pairs(events().get(2)).get("thread"), "the name outlives the allocator event");
+    }
+
+    @Test
     void firstSightIsLoggedFromNew() {
         long[] r = firstSight(101, Owner.GLIBC, Mode.RSEQ);
         r[Report.R_AREA] = 0x7f00_1234_5000L;

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OptionParserErrorTest {
 
     private static final String SYNOPSIS =
-            "log.level=off|error|warn|info|debug|trace, log=stderr|none|file:<path>, log.format=text|json";
+            "log.level=off|error|warn|info|debug|trace, log=stderr|none|file:<path>, log.format=text|json, "
+            + "packages=<package>[:<package>...], exclude=<package>[:<package>...], jna=on|off, facade=auto|jni|ffm";
 
     private static String parseError(String args, Map<String, String> props, Map<String, String> env) {
         OptionParser.Result result = OptionParser.parse(args, props, env);
@@ -115,7 +116,9 @@ class OptionParserErrorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"log=file:", "log=file:  ", "log=", "log.level=", "log.format=text json"})
+    @ValueSource(strings = {"log=file:", "log=file:  ", "log=", "log.level=", "log.format=text json",
+        "packages=com..acme", "packages=com.acme:", "packages=1com", "packages=com.acme;org.x", "exclude=a b",
+        "jna=yes", "facade=panama"})
     void missingOrMalformedValuesAreBad(String args) {
         assertContains("bad value", parseError(args, Map.of(), Map.of()));
     }

@@ -32,13 +32,19 @@ class OptionParserTest {
         for (AgentOption option : AgentOption.values()) {
             assertEquals("default", options.sourceOf(option));
         }
-        assertEquals("log.level=info,log=stderr,log.format=text", options.toString());
+        assertEquals("log.level=info,log=stderr,log.format=text,packages=,exclude=,jna=off,facade=auto",
+                options.toString());
     }
 
     @Test
     void agentArgumentsSetEveryOption() {
-        AgentOptions options = parseOk("log.level=debug,log=none,log.format=json", Map.of(), Map.of());
+        AgentOptions options = parseOk("log.level=debug,log=none,log.format=json,packages=com.acme.io:org.Example,"
+                + "exclude=com.acme.io.test,jna=on,facade=jni", Map.of(), Map.of());
 
+        assertEquals("com.acme.io:org.Example", options.get(AgentOption.PACKAGES), "package names keep their case");
+        assertEquals("com.acme.io.test", options.get(AgentOption.EXCLUDE));
+        assertEquals("on", options.get(AgentOption.JNA));
+        assertEquals("jni", options.get(AgentOption.FACADE));
         assertEquals("debug", options.get(AgentOption.LOG_LEVEL));
         assertEquals("none", options.get(AgentOption.LOG));
         assertEquals("json", options.get(AgentOption.LOG_FORMAT));
@@ -52,7 +58,11 @@ class OptionParserTest {
         AgentOptions options = parseOk(null, Map.of(
                 "rseq.agent.log.level", "trace",
                 "rseq.agent.log", "file:/var/log/agent.log",
-                "rseq.agent.log.format", "json"), Map.of());
+                "rseq.agent.log.format", "json",
+                "rseq.agent.packages", "io.netty.util.internal",
+                "rseq.agent.exclude", "io.netty.util.internal.logging",
+                "rseq.agent.jna", "off",
+                "rseq.agent.facade", "ffm"), Map.of());
 
         assertEquals("trace", options.get(AgentOption.LOG_LEVEL));
         assertEquals("file:/var/log/agent.log", options.get(AgentOption.LOG));
@@ -67,7 +77,11 @@ class OptionParserTest {
         AgentOptions options = parseOk(null, Map.of(), Map.of(
                 "RSEQ_AGENT_LOG_LEVEL", "warn",
                 "RSEQ_AGENT_LOG", "none",
-                "RSEQ_AGENT_LOG_FORMAT", "json"));
+                "RSEQ_AGENT_LOG_FORMAT", "json",
+                "RSEQ_AGENT_PACKAGES", "com.acme",
+                "RSEQ_AGENT_EXCLUDE", "com.acme.x",
+                "RSEQ_AGENT_JNA", "ON",
+                "RSEQ_AGENT_FACADE", "auto"));
 
         assertEquals("warn", options.get(AgentOption.LOG_LEVEL));
         assertEquals("none", options.get(AgentOption.LOG));

@@ -1,0 +1,80 @@
+package dev.rseqagent.boot;
+
+/**
+ * The shim's allocator as the facade sees it: a range check that needs no
+ * call (is this address the shim's?) and malloc/free/realloc through the path
+ * chosen once, at class initialisation: FFM critical downcalls on JDK 22+,
+ * JNI otherwise (or as {@link FacadeConfig} asks). The branch on a static
+ * final is folded away by the JIT.
+ */
+public final class ShimMemory {
+    private static final long ARENA_BASE;
+    private static final long ARENA_BYTES;
+    private static final boolean FFM;
+    /** Why FFM was asked for but not taken; null otherwise. */
+    private static final String FFM_REFUSAL;
+
+    static {
+        long[] range = new long[2];
+        JniMemory.arena(range);
+        ARENA_BASE = range[0];
+        ARENA_BYTES = range[1];
+        String requested = FacadeConfig.requestedPath;
+        boolean wantFfm = requested.equals("ffm") || requested.equals("auto") && Runtime.version().feature() >= 22;
+        Throwable ffmFailure = wantFfm ? FfmMemory.FAILURE : null;
+        FFM = wantFfm && ffmFailure == null;
+        FFM_REFUSAL = ffmFailure == null ? null : String.valueOf(ffmFailure);
+    }
+
+    private ShimMemory() {
+    }
+
+    /** Whether address lies in the shim's arena: the only addresses the shim hands out. */
+    public static boolean inArena(long address) {
+        return Long.compareUnsigned(address - ARENA_BASE, ARENA_BYTES) < 0;
+    }
+
+    /** Whether the arena could be reserved; without it the facade must not be used. */
+    public static boolean ready() {
+        return ARENA_BYTES != 0;
+    }
+
+    /** "ffm" or "jni": the path rewritten calls take. */
+    public static String path() {
+        return FFM ? "ffm" : "jni";
+    }
+
+    /** Why FFM was wanted but JNI is used, or null. */
+    public static String ffmRefusal() {
+        return FFM_REFUSAL;
+    }
+
+    /** Exact: address is the start of a block of the shim's (handed out, or cached after a free). */
+    public static boolean owns(long address) {
+        return inArena(address) && JniMemory.owns(address);
+    }
+
+    /** A block, or 0 when memory is exhausted; pre: size >= 0. */
+    static long malloc(long size) {
+        return FFM ? FfmMemory.malloc(size) : JniMemory.malloc(size);
+    }
+
+    /** A zeroed block, or 0; pre: size >= 0. */
+    static long calloc(long size) {
+        return FFM ? FfmMemory.calloc(size) : JniMemory.calloc(size);
+    }
+
+    /** Never throws (JDK Cleaners call it). A foreign address goes to libc free. */
+    static void free(long address) {
+        if (FFM) {
+            FfmMemory.free(address);
+        } else {
+            JniMemory.free(address);
+        }
+    }
+
+    /** pre: address is the shim's (or 0), size > 0. The new block, or 0 with address untouched. */
+    static long realloc(long address, long size) {
+        return FFM ? FfmMemory.realloc(address, size) : JniMemory.realloc(address, size);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.rseqagent.tooling.rewrite;
+
+import dev.rseqagent.boot.FacadeConfig;
+import dev.rseqagent.boot.JdkFreeGuard;
+import dev.rseqagent.boot.ShimMemory;
+import dev.rseqagent.boot.Substitutes;
+import dev.rseqagent.tooling.shim.JvmHook;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+
+/**
+ * Puts the allocation facade ({@code dev.rseqagent.boot}) into the boot
+ * loader and makes it usable: java.base exports the JDK internals the facade
+ * needs to it and reads it (the free guard inlined into the JDK calls it),
+ * its JNI natives are registered from the shim, and its classes are
+ * initialised now, never first inside a JDK free.
+ *
+ * <p>The classes are defined straight into the boot loader rather than by
+ * appending a jar to the boot class path: an appended path makes the JVM
+ * print a warning and give up class-data sharing for every non-boot class.
+ */
+final class BootFacade {
+    static final String JAR_RESOURCE = "rseq-agent-boot.jar";
+
+    private BootFacade() {
+    }
+
+    /**
+     * @param path the facade option: auto, jni or ffm
+     * @return the facade's Substitutes class
+     */
+    static Class<?> install(Instrumentation inst, String path) throws Exception {
+        Module javaBase = Object.class.getModule();
+        Module agent = BootFacade.class.getModule();
+        inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(agent)), Map.of(), Set.of(), Map.of());
+        defineInBootLoader();
+        Class<?> jni = Class.forName("dev.rseqagent.boot.JniMemory", false, null);
+        Module facadeModule = jni.getModule();
+        inst.redefineModule(javaBase, Set.of(facadeModule),
+                Map.of("jdk.internal.access", Set.of(facadeModule), "jdk.internal.ref", Set.of(facadeModule)),
+                Map.of(), Set.of(), Map.of());
+        JvmHook.bindMemory(jni);
+        return Linked.initialise(path);
+    }
+
+    /** Every class of the facade's jar, defined by the boot loader (jdk.internal.misc.Unsafe.defineClass). */
+    private static void defineInBootLoader() throws Exception {
+        Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
+        Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
+        Method define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+                ClassLoader.class, ProtectionDomain.class);
+        InputStream resource = BootFacade.class.getClassLoader().getResourceAsStream(JAR_RESOURCE);
+        if (resource == null) {
+            throw new IOException("the agent jar has no " + JAR_RESOURCE);
+        }
+        try (JarInputStream jar = new JarInputStream(resource)) {
+            for (JarEntry e = jar.getNextJarEntry(); e != null; e = jar.getNextJarEntry()) {
+                String name = e.getName();
+                if (!name.endsWith(".class") || name.endsWith("package-info.class")) {
+                    continue;
+                }
+                byte[] bytes = jar.readAllBytes();
+                String className = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+                define.invoke(unsafe, className, bytes, 0, bytes.length, null, null);
+            }
+        }
+    }
+
+    /** Direct references to the facade, resolved only once it is on the boot class path. */
+    private static final class Linked {
+        static Class<?> initialise(String path) throws ClassNotFoundException {
+            FacadeConfig.requestPath(path);
+            if (!ShimMemory.ready()) {
+                throw new IllegalStateException("the shim could not reserve its arena");
+            }
+            if (path.equals("ffm") && !ShimMemory.path().equals("ffm")) {
+                throw new IllegalStateException("facade=ffm, but FFM downcalls failed: " + ShimMemory.ffmRefusal());
+            }
+            JdkFreeGuard.isShim(0);
+            Class.forName("dev.rseqagent.boot.DirectBuffers", true, null);
+            return Substitutes.class;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.rseqagent.tooling.rewrite;
+
+import dev.rseqagent.boot.ShimMemory;
+import dev.rseqagent.bootstrap.AgentClassLoader;
+import dev.rseqagent.tooling.options.AgentOption;
+import dev.rseqagent.tooling.options.AgentOptions;
+import dev.rseqagent.tooling.options.PackageList;
+import dev.rseqagent.tooling.shim.Shim;
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * Opt-in rewriting of native-memory allocation calls ({@code packages=...}).
+ * Without packages nothing here runs and Byte Buddy is never opened: the
+ * agent only diagnoses. Byte Buddy sits in a jar of its own inside the agent
+ * jar, added to the agent's loader only now, so the thousands of entries it
+ * has cost nothing to applications that do not rewrite.
+ */
+public final class Rewriting {
+    static final String BYTE_BUDDY_RESOURCE = "byte-buddy.jar";
+
+    private Rewriting() {
+    }
+
+    /**
+     * Installs the facade, the JDK free guard and the call-site rewriting, in
+     * that order: no call is rewritten unless frees across the boundary are safe.
+     *
+     * @return the facade's path ("ffm" or "jni"), or null when no packages are opted in
+     * @throws Exception if rewriting cannot be set up (nothing has been rewritten then)
+     */
+    public static String install(AgentOptions options, Instrumentation inst, Shim shim, Logger log) throws Exception {
+        List<String> include = PackageList.internalPrefixes(options.get(AgentOption.PACKAGES));
+        if (include.isEmpty()) {
+            return null;
+        }
+        if (!inst.isRetransformClassesSupported() || !inst.isModifiableModule(Object.class.getModule())) {
+            throw new IllegalStateException("this JVM does not allow retransforming classes");
+        }
+        // The agent's own classes need no exclusion: the facade is the boot loader's, the tooling its own loader's.
+        List<String> exclude = PackageList.internalPrefixes(options.get(AgentOption.EXCLUDE));
+        ((AgentClassLoader) Rewriting.class.getClassLoader()).addJar(shim.extract(BYTE_BUDDY_RESOURCE));
+        Class<?> facade = BootFacade.install(inst, options.get(AgentOption.FACADE));
+        RewriteInstaller.install(inst, facade, Replacement.active(options.get(AgentOption.JNA).equals("on")), include,
+                exclude, log);
+        return ShimMemory.path();
+    }
+}

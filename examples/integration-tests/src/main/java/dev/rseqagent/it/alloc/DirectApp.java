@@ -1,0 +1,156 @@
+package dev.rseqagent.it.alloc;
+
+import static dev.rseqagent.it.alloc.Checks.check;
+
+import dev.rseqagent.Rseq;
+import dev.rseqagent.it.plain.PlainMemory;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ByteBuffer.allocateDirect in an opted-in package keeps the JDK's semantics.
+ * Run with -XX:MaxDirectMemorySize=16m. Prints CHECK lines.
+ */
+public final class DirectApp {
+    private static final long LIMIT = 16L << 20;
+
+    public static void main(String[] args) throws Exception {
+        shapeAndContents();
+        slicesKeepMemoryAlive();
+        invokeCleanerIsHarmless();
+        poolAndReclaim();
+        tenTimesTheLimit();
+        retainedPastTheLimit();
+        Checks.done();
+    }
+
+    private static void shapeAndContents() {
+        ByteBuffer b = ByteBuffer.allocateDirect(4096);
+        check("direct.shape", b.isDirect() && b.capacity() == 4096 && b.position() == 0 && b.limit() == 4096
+                && b.order() == ByteOrder.BIG_ENDIAN, b);
+        check("direct.owned", Rseq.owns(Checks.address(b)), Checks.address(b));
+        b.putInt(0, 0x01020304);
+        check("direct.big-endian", b.get(0) == 1 && b.get(3) == 4, b.get(0));
+        boolean zeroed = true;
+        for (int round = 0; round < 200; round++) {
+            ByteBuffer c = ByteBuffer.allocateDirect(4096);
+            for (int i = 0; i < 4096; i++) {
+                zeroed &= c.get(i) == 0;
+            }
+            for (int i = 0; i < 4096; i++) {
+                c.put(i, (byte) 0xff); // dirty it before it goes back to the cache
+            }
+        }
+        check("direct.zeroed", zeroed, "a reused block was not zeroed");
+        ByteBuffer empty = ByteBuffer.allocateDirect(0);
+        check("direct.zero-capacity", empty.capacity() == 0 && empty.isDirect(), empty);
+        boolean iae = false;
+        try {
+            ByteBuffer.allocateDirect(-1);
+        } catch (IllegalArgumentException e) {
+            iae = true;
+        }
+        check("direct.negative", iae, "no IllegalArgumentException");
+    }
+
+    private static void slicesKeepMemoryAlive() throws InterruptedException {
+        ByteBuffer b = ByteBuffer.allocateDirect(8192);
+        for (int i = 0; i < 8192; i++) {
+            b.put(i, (byte) i);
+        }
+        ByteBuffer slice = b.slice(4096, 4096);
+        ByteBuffer dup = b.duplicate();
+        java.nio.LongBuffer view = b.asLongBuffer();
+        long address = Checks.address(b);
+        b = null;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(20);
+            ByteBuffer churn = ByteBuffer.allocateDirect(8192); // would reuse the block if it had been freed
+            for (int j = 0; j < 8192; j++) {
+                churn.put(j, (byte) 0x55);
+            }
+        }
+        boolean intact = Rseq.owns(address);
+        for (int i = 0; i < 4096; i++) {
+            intact &= slice.get(i) == (byte) (i + 4096);
+        }
+        intact &= dup.get(100) == (byte) 100 && view.get(0) == 0x0001020304050607L;
+        check("direct.slices-keep-alive", intact, "a slice saw its memory freed");
+    }
+
+    private static void invokeCleanerIsHarmless() {
+        ByteBuffer b = ByteBuffer.allocateDirect(1024);
+        String outcome = "ok";
+        try {
+            Checks.UNSAFE.invokeCleaner(b);
+        } catch (Throwable t) {
+            outcome = t.toString();
+        }
+        b.put(0, (byte) 9);
+        check("direct.invoke-cleaner", outcome.equals("ok") && b.get(0) == 9 && Rseq.owns(Checks.address(b)), outcome);
+    }
+
+    private static BufferPoolMXBean directPool() {
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                return pool;
+            }
+        }
+        throw new IllegalStateException("no direct pool");
+    }
+
+    private static void poolAndReclaim() throws InterruptedException {
+        BufferPoolMXBean pool = directPool();
+        Checks.gcUntil(() -> false);
+        long used = pool.getMemoryUsed();
+        long count = pool.getCount();
+        long inUse = Rseq.allocatorStats().bytesInUse();
+        List<ByteBuffer> held = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            held.add(ByteBuffer.allocateDirect(10_000));
+        }
+        check("direct.pool-counts", pool.getMemoryUsed() - used == 1_000_000 && pool.getCount() - count == 100,
+                "used " + used + " -> " + pool.getMemoryUsed() + ", count " + count + " -> " + pool.getCount());
+        held.clear();
+        boolean back = Checks.gcUntil(() -> pool.getMemoryUsed() == used
+                && Rseq.allocatorStats().bytesInUse() - inUse < 64 * 1024);
+        check("direct.gc-returns", back, "pool " + pool.getMemoryUsed() + " vs " + used + ", shim in use "
+                + Rseq.allocatorStats().bytesInUse() + " vs " + inUse);
+        ByteBuffer jdk = PlainMemory.allocateDirect(1000);
+        check("direct.plain-package-untouched", !Rseq.owns(Checks.address(jdk)), Checks.address(jdk));
+    }
+
+    /** 10x the limit in short-lived buffers: the JDK's reclaim loop must see our buffers go. */
+    private static void tenTimesTheLimit() {
+        String outcome = "ok";
+        try {
+            for (int i = 0; i < 10 * 256; i++) {
+                ByteBuffer b = ByteBuffer.allocateDirect(64 * 1024);
+                b.put(0, (byte) 1);
+            }
+        } catch (OutOfMemoryError e) {
+            outcome = e.toString();
+        }
+        check("direct.ten-times-limit", outcome.equals("ok"), outcome);
+    }
+
+    private static void retainedPastTheLimit() {
+        List<ByteBuffer> retained = new ArrayList<>();
+        String message = null;
+        try {
+            for (long total = 0; total <= 2 * LIMIT; total += 1 << 20) {
+                retained.add(ByteBuffer.allocateDirect(1 << 20));
+            }
+        } catch (OutOfMemoryError e) {
+            message = e.getMessage();
+        }
+        check("direct.retained-past-limit", message != null && message.contains("direct buffer memory")
+                && retained.size() <= 16, retained.size() + " buffers, " + message);
+        retained.clear();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.rseqagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rseqagent.it.alloc.DirectApp;
+import dev.rseqagent.it.alloc.JnaApp;
+import dev.rseqagent.it.alloc.UnsafeApp;
+import dev.rseqagent.it.plain.PlainApp;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Opt-in rewriting in real JVMs: the apps in dev.rseqagent.it.alloc (opted in)
+ * check their own results and print CHECK lines; dev.rseqagent.it.plain is
+ * never opted in.
+ */
+class RewritingTest {
+    static final String ALLOC = "packages=dev.rseqagent.it.alloc";
+
+    static List<Jdk> jdks() {
+        return Jdk.all();
+    }
+
+    /** Every CHECK line says ok, and there are some. */
+    static void assertChecksPass(JvmRun.Result r) {
+        assertEquals(0, r.exitCode, r.describe());
+        List<String> checks = r.stdoutLines().stream().filter(l -> l.startsWith("CHECK ")).collect(Collectors.toList());
+        assertTrue(checks.size() >= 5, r.describe());
+        assertEquals(List.of(), checks.stream().filter(l -> !l.endsWith(" ok")).collect(Collectors.toList()), r.describe());
+        assertTrue(r.stdout.contains("CHECKS failures=0"), r.describe());
+    }
+
+    /** The facade path each JDK must take: JNI on 17, FFM critical downcalls on 22+. */
+    static String expectedPath(Jdk jdk) {
+        return jdk.feature >= 22 ? "ffm" : "jni";
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void unsafeCallsReachTheCaches(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).agentArgs(ALLOC).run(UnsafeApp.class);
+        assertChecksPass(r);
+        assertTrue(r.stdout.contains("FACADE " + expectedPath(jdk)), r.describe());
+        assertTrue(r.stderr.contains("in packages [dev.rseqagent.it.alloc]"), r.describe());
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void crossBoundaryFreesWithNativeMemoryTracking(Jdk jdk) throws Exception {
+        assertChecksPass(JvmRun.on(jdk).agentArgs(ALLOC).jvmArg("-XX:NativeMemoryTracking=summary").run(UnsafeApp.class));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void glibcTunableOffUsesTheShimsOwnRegistration(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).agentArgs(ALLOC).glibcRseqOff().run(UnsafeApp.class);
+        assertChecksPass(r);
+        assertTrue(r.stderr.contains("to=SHIM mode=rseq"), r.describe());
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void fallbackModeWhenRseqIsBlocked(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).agentArgs(ALLOC).rseqBlocked("EPERM").run(UnsafeApp.class);
+        assertChecksPass(r);
+        assertTrue(r.stdout.contains("CHECK unsafe.cache.served ok"), r.describe());
+        assertTrue(r.stderr.contains("to=UNAVAILABLE mode=fallback"), r.describe());
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void allocateDirectKeepsJdkSemantics(Jdk jdk) throws Exception {
+        assertChecksPass(JvmRun.on(jdk).agentArgs(ALLOC).jvmArg("-XX:MaxDirectMemorySize=16m").run(DirectApp.class));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void jnaIsRewrittenOnlyWhenAsked(Jdk jdk) throws Exception {
+        String jna = System.getProperty("it.jnaJar");
+        assertChecksPass(JvmRun.on(jdk).agentArgs(ALLOC + ",jna=on").classPath(jna).run(JnaApp.class, "rewritten"));
+        assertChecksPass(JvmRun.on(jdk).agentArgs(ALLOC).classPath(jna).run(JnaApp.class, "untouched"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void withoutPackagesNothingIsRewritten(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).run(UnsafeApp.class);
+        assertTrue(r.stdout.contains("FACADE off"), r.describe());
+        assertTrue(r.stdout.contains("CHECK unsafe.allocate.owned FAIL"), r.describe());
+        assertFalse(r.stderr.contains("rewriting"), r.describe());
+    }
+
+    /** A package not listed, with and without packages given: the same output as without the agent. */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void unlistedPackagesBehaveAsWithoutTheAgent(Jdk jdk) throws Exception {
+        JvmRun.Result baseline = JvmRun.on(jdk).withoutAgent().run(PlainApp.class);
+        assertEquals(0, baseline.exitCode, baseline.describe());
+        for (String args : new String[] {null, ALLOC}) {
+            JvmRun.Result r = JvmRun.on(jdk).agentArgs(args).run(PlainApp.class);
+            assertEquals(0, r.exitCode, r.describe());
+            assertEquals(baseline.stdout, r.stdout, r.describe());
+            assertFalse(r.stderr.contains("rewrote"), r.describe());
+        }
+    }
+}
