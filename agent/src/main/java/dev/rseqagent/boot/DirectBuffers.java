@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
  * attachment, so slices and duplicates keep it, and thereby the memory, alive.
  *
  * <p>The agent exports {@code jdk.internal.access} and {@code jdk.internal.ref}
- * to the boot class path's unnamed module before this class is initialised;
+ * to the boot loader's unnamed module before this class is initialised;
  * the JDK-version differences (the fourth parameter of newDirectByteBuffer)
  * are bridged by method handles.
  */

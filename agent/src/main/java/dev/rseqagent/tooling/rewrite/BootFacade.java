@@ -73,7 +73,7 @@ final class BootFacade {
         }
     }
 
-    /** Direct references to the facade, resolved only once it is on the boot class path. */
+    /** Direct references to the facade, resolved only once the boot loader has it. */
     private static final class Linked {
         static Class<?> initialise(String path) throws ClassNotFoundException {
             FacadeConfig.requestPath(path);

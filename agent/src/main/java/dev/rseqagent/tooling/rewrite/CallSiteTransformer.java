@@ -80,7 +80,7 @@ final class CallSiteTransformer implements ClassFileTransformer {
             if (!canSeeFacade(loader)) {
                 skipped.incrementAndGet();
                 log.info("not rewriting {} ({} allocation call sites): its class loader {} does not see the agent's "
-                        + "facade on the boot class path", name, count[0], loader);
+                        + "facade (dev.rseqagent.boot, in the boot loader)", name, count[0], loader);
                 return null;
             }
             if (module != null && module.isNamed() && !module.canRead(facade.getModule())) {

@@ -17,7 +17,7 @@ public final class JvmHook {
 
     /**
      * Registers the shim's allocation natives on the facade's JNI class (a
-     * boot class path class cannot bind them itself: the shim was loaded by
+     * boot loader class cannot bind them itself: the shim was loaded by
      * the agent's loader).
      */
     public static void bindMemory(Class<?> facade) {

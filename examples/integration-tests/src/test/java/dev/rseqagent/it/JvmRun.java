@@ -86,6 +86,15 @@ final class JvmRun {
     }
 
     Result run(Class<?> main, String... args) throws IOException, InterruptedException {
+        return run(List.of("-cp", String.join(File.pathSeparator, classPath), main.getName()), args);
+    }
+
+    /** Runs {@code module/mainClass} from modulePath (the class path is the agent's alone). */
+    Result runModule(String modulePath, String moduleAndMain, String... args) throws IOException, InterruptedException {
+        return run(List.of("-p", modulePath, "-m", moduleAndMain), args);
+    }
+
+    private Result run(List<String> what, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.add(jdk.java().toString());
         if (nativeAccess) {
@@ -95,9 +104,7 @@ final class JvmRun {
             cmd.add("-javaagent:" + AGENT_JAR + (agentArgs != null ? "=" + agentArgs : ""));
         }
         cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(String.join(File.pathSeparator, classPath));
-        cmd.add(main.getName());
+        cmd.addAll(what);
         cmd.addAll(Arrays.asList(args));
         Path out = Files.createTempFile("jvm", ".out");
         Path err = Files.createTempFile("jvm", ".err");
