@@ -86,6 +86,8 @@ struct _rseqagent_page_entry {
     int16_t cls;
     uint8_t state;    /* enum _rseqagent_page_state */
     uint8_t released; /* free span: pages madvised away since last use */
+    uint16_t freed_pass; /* free span, first page: the release pass during which it was freed (wraps) */
+    int16_t freed_cls;   /* free span, first page: the class its pages last served (-1 large, -2 mixed) */
 };
 
 extern struct _rseqagent_page_entry *_rseqagent_page_map;

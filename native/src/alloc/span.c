@@ -19,6 +19,14 @@
  * list for larger ones. The free spans' memory is never written, so pages
  * given back by _rseqagent_span_release stay uncommitted until reused.
  *
+ * Release: free pages go back to the OS (madvise) only once they have stayed
+ * free through a whole release pass, so memory freed and reused within a
+ * pass (a GC freeing thousands of direct buffers, then the application
+ * allocating them again) is never faulted in twice. Passes run from
+ * rseqagent_reclaim (the agent calls it every second) and, when more than
+ * RELEASE_SLACK_PAGES sit free and committed, from a span free, at most once
+ * per RELEASE_INTERVAL_NS.
+ *
  * Accounting: committed = pages of live spans + free spans not released.
  * A released span merged with an unreleased one counts as unreleased
  * (committed, an overestimate that the next release corrects).
@@ -32,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
 #endif
@@ -45,6 +54,7 @@
 /* Free but committed pages kept for reuse before they go back to the OS. */
 #define RELEASE_SLACK_PAGES ((size_t)(16u << 20) >> RSEQAGENT_PAGE_SHIFT)
 #define ZERO_BY_MADVISE ((size_t)1 << 20) /* reused large spans this big: madvise, not memset */
+#define RELEASE_INTERVAL_NS 1000000000LL   /* frees start a release pass at most this often */
 
 static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
 static int arena_init_rc;
@@ -58,6 +68,9 @@ static uint32_t bump;                          /* first never-used page */
 static uint32_t exact_head[EXACT_LISTS + 1];   /* by length; [0] unused */
 static uint64_t exact_nonempty[EXACT_LISTS / 64]; /* bit pages-1 set: list not empty */
 static uint32_t large_head;
+static uint16_t release_pass;      /* passes so far (wraps); a free span records the current one */
+#define MIXED_CLASSES (-2)         /* freed_cls of a span merged from spans of different classes */
+static int64_t last_pass_ns;       /* CLOCK_MONOTONIC_COARSE start of the last pass */
 static size_t committed_pages, live_pages;
 static _Atomic int64_t refused_frees;
 
@@ -186,7 +199,7 @@ static void list_remove(uint32_t s)
 }
 
 /* Describe [s, s+pages) as one free span (first and last entries) and list it. */
-static void make_free(uint32_t s, uint32_t pages, int released)
+static void make_free(uint32_t s, uint32_t pages, int released, uint16_t freed_pass, int freed_cls)
 {
     uint32_t ends[2] = { s, s + pages - 1 };
     for (int i = 0; i < 2; i++) {
@@ -197,6 +210,8 @@ static void make_free(uint32_t s, uint32_t pages, int released)
         e->state = RSEQAGENT_PAGE_FREE;
         e->released = (uint8_t)released;
     }
+    _rseqagent_page_map[s].freed_pass = freed_pass;
+    _rseqagent_page_map[s].freed_cls = (int16_t)freed_cls;
     list_insert(s);
 }
 
@@ -242,20 +257,26 @@ static void zero_span(char *p, size_t bytes)
     memset(p, 0, bytes);
 }
 
-/* First page of a fresh span of pages: from a free span (split) or the bump
- * pointer; sets *dirty when its memory may hold old data. NO_PAGE if none. */
-static uint32_t take_pages(uint32_t pages, int *dirty)
+enum { DIRTY_NO, DIRTY_SAME_CLASS, DIRTY_OTHER_CLASS }; /* what a reused span's pages hold */
+
+/* First page of a fresh span of pages for cls: from a free span (split) or
+ * the bump pointer; *dirty says what its memory may hold. NO_PAGE if none. */
+static uint32_t take_pages(uint32_t pages, int cls, int *dirty)
 {
     uint32_t s = find_free(pages);
     if (s != NO_PAGE) {
         uint32_t have = _rseqagent_page_map[s].pages;
         int released = _rseqagent_page_map[s].released;
+        uint16_t freed_pass = _rseqagent_page_map[s].freed_pass;
+        int freed_cls = _rseqagent_page_map[s].freed_cls;
         list_remove(s);
         if (have > pages)
-            make_free(s + pages, have - pages, released);
+            make_free(s + pages, have - pages, released, freed_pass, freed_cls);
         if (released)
             committed_pages += pages;
-        *dirty = !released;
+        /* Pages that served another layout would stay resident in the gaps of
+         * the new one: reused for a different class, they are scrubbed. */
+        *dirty = released ? DIRTY_NO : freed_cls == cls ? DIRTY_SAME_CLASS : DIRTY_OTHER_CLASS;
         return s;
     }
     if (arena_pages - bump < pages)
@@ -263,7 +284,7 @@ static uint32_t take_pages(uint32_t pages, int *dirty)
     s = bump;
     bump += pages;
     committed_pages += pages;
-    *dirty = 0;
+    *dirty = DIRTY_NO;
     return s;
 }
 
@@ -272,8 +293,8 @@ void *_rseqagent_span_alloc(size_t pages, int cls)
     if (_rseqagent_arena_init() || pages == 0 || pages > arena_pages)
         return NULL;
     pthread_mutex_lock(&span_lock);
-    int dirty = 0;
-    uint32_t s = take_pages((uint32_t)pages, &dirty);
+    int dirty = DIRTY_NO;
+    uint32_t s = take_pages((uint32_t)pages, cls, &dirty);
     if (s != NO_PAGE) {
         make_live(s, (uint32_t)pages, cls);
         live_pages += pages;
@@ -288,8 +309,10 @@ void *_rseqagent_span_alloc(size_t pages, int cls)
     /* Large spans back calloc; small classes need no zeroing here (calloc
      * of a small size clears the object itself). Zeroed outside the lock:
      * the span is ours alone now. */
-    if (dirty && cls == -1)
+    if (dirty != DIRTY_NO && cls == -1)
         zero_span(p, pages << RSEQAGENT_PAGE_SHIFT);
+    else if (dirty == DIRTY_OTHER_CLASS)
+        madvise(p, pages << RSEQAGENT_PAGE_SHIFT, MADV_DONTNEED); /* best effort: only RSS is at stake */
     return p;
 }
 
@@ -316,15 +339,24 @@ static uint32_t free_span_starting_at(uint32_t s)
     return s < bump && _rseqagent_page_map[s].state == RSEQAGENT_PAGE_FREE && _rseqagent_page_map[s].start == s ? s : NO_PAGE;
 }
 
+/* The class of a span merged from one of cls and the free span at n (released pages hold nothing). */
+static int merged_class(int cls, uint32_t n)
+{
+    const struct _rseqagent_page_entry *e = &_rseqagent_page_map[n];
+    return e->released || e->freed_cls == cls ? cls : MIXED_CLASSES;
+}
+
 static void free_locked(uint32_t s)
 {
     uint32_t pages = _rseqagent_page_map[s].pages;
+    int cls = _rseqagent_page_map[s].cls;
     live_pages -= pages;
     _rseqagent_page_map[s].state = RSEQAGENT_PAGE_FREE; /* refuses a second free of s from now on */
     uint32_t left = s > 0 ? free_span_ending_at(s - 1) : NO_PAGE;
     if (left != NO_PAGE) {
         uint32_t n = _rseqagent_page_map[left].pages;
         list_remove(left);
+        cls = merged_class(cls, left);
         if (_rseqagent_page_map[left].released)
             committed_pages += n;
         s = left;
@@ -334,13 +366,22 @@ static void free_locked(uint32_t s)
     if (right != NO_PAGE) {
         uint32_t n = _rseqagent_page_map[right].pages;
         list_remove(right);
+        cls = merged_class(cls, right);
         if (_rseqagent_page_map[right].released)
             committed_pages += n;
         pages += n;
     }
     /* The span just freed was in use, so the merged span is not released;
      * released neighbours' pages count as committed again (see banner). */
-    make_free(s, pages, 0);
+    make_free(s, pages, 0, release_pass, cls);
+}
+
+/* pre: span_lock held. Whether RELEASE_INTERVAL_NS passed since the last pass began. */
+static int pass_due(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    return (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec - last_pass_ns >= RELEASE_INTERVAL_NS;
 }
 
 void _rseqagent_span_free(void *start)
@@ -354,13 +395,14 @@ void _rseqagent_span_free(void *start)
     int live = is_live_start(s);
     if (live)
         free_locked(s);
-    int release = committed_pages - live_pages > RELEASE_SLACK_PAGES;
+    int release = committed_pages - live_pages > RELEASE_SLACK_PAGES && pass_due();
     pthread_mutex_unlock(&span_lock);
     if (!live)
         atomic_fetch_add_explicit(&refused_frees, 1, memory_order_relaxed);
     if (release)
         _rseqagent_span_release(); /* idle free pages back to the OS */
 }
+
 
 int64_t _rseqagent_span_refused_frees(void)
 {
@@ -404,13 +446,14 @@ void **_rseqagent_span_owner_word(void *start)
     return word;
 }
 
-/* madvise every unreleased span on the list starting at head; bytes released. */
+/* madvise every unreleased span on the list starting at head that was freed
+ * before the current pass (free through a whole pass); bytes released. */
 static size_t release_list(uint32_t head)
 {
     size_t bytes = 0;
     for (uint32_t s = head; s != NO_PAGE; s = _rseqagent_page_map[s].u.link.next) {
         struct _rseqagent_page_entry *e = &_rseqagent_page_map[s];
-        if (e->released)
+        if (e->released || e->freed_pass == release_pass)
             continue;
         size_t len = (size_t)e->pages << RSEQAGENT_PAGE_SHIFT;
         if (madvise(page_address(s), len, MADV_DONTNEED) != 0)
@@ -432,6 +475,10 @@ size_t _rseqagent_span_release(void)
     for (uint32_t n = 1; n <= EXACT_LISTS; n++)
         bytes += release_list(exact_head[n]);
     bytes += release_list(large_head);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    last_pass_ns = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
+    release_pass++; /* what is free now is released by the next pass if still free */
     pthread_mutex_unlock(&span_lock);
     return bytes;
 }

@@ -1,0 +1,142 @@
+package dev.rseqagent.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the allocation benchmarks (JMH) with and without the agent in one run,
+ * on each JDK given, and prints a markdown table of ratios against the JDK
+ * measured in the same run. Heap, direct-memory limit, GC and forks are
+ * pinned; only -javaagent differs between the two sides of a ratio.
+ *
+ * <p>Args: agent jar, iterations (warm-up and measurement, 1 s each), then JDK homes.
+ */
+public final class JavaAllocBench {
+    private static final String OPTED_IN = "dev.rseqagent.bench.alloc";
+
+    /** One row: a benchmark, its parameters and threads, and the target the issue sets. */
+    private static final class Row {
+        final String label;
+        final String include;
+        final String[] params;
+        final int threads;
+        final boolean throughput;
+        final String target;
+
+        Row(String label, String include, String[] params, int threads, boolean throughput, String target) {
+            this.label = label;
+            this.include = include;
+            this.params = params;
+            this.threads = threads;
+            this.throughput = throughput;
+            this.target = target;
+        }
+    }
+
+    private JavaAllocBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String agentJar = args[0];
+        int iterations = Integer.parseInt(args[1]);
+        List<Row> rows = List.of(
+                new Row("Unsafe allocate+free 64 B", "alloc.UnsafeBench", new String[] {"size", "64"}, 1, false,
+                        "<= 0.5x (17), <= 0.45x (25)"),
+                new Row("Unsafe allocate+free 64 B", "alloc.UnsafeBench", new String[] {"size", "64"}, 2, false,
+                        "<= 0.5x (17), <= 0.45x (25)"),
+                new Row("Unsafe allocate+free 4 KiB", "alloc.UnsafeBench", new String[] {"size", "4096"}, 1, false,
+                        "<= 0.35x"),
+                new Row("Unsafe allocate+free 4 KiB", "alloc.UnsafeBench", new String[] {"size", "4096"}, 2, false,
+                        "<= 0.35x"),
+                new Row("allocateDirect 4 KiB, reclaimed by GC", "alloc.DirectBufferBench", new String[0], 1, false,
+                        "<= 0.5x"),
+                new Row("allocateDirect 4 KiB, reclaimed by GC", "alloc.DirectBufferBench", new String[0], 2, false,
+                        "<= 0.5x"),
+                new Row("producer/consumer 64 B (throughput)", "alloc.HandoffBench", new String[0], 2, true,
+                        ">= 1.5x"),
+                new Row("free-path guard: Unsafe 64 B in a package not opted in", "plain.PlainUnsafeBench",
+                        new String[0], 1, false, "(cost of the guard)"));
+        List<String> out = new ArrayList<>();
+        out.add("| workload | JDK | threads | JDK alone | with rseq-agent | ratio | target |");
+        out.add("| --- | --- | --- | --- | --- | --- | --- |");
+        List<String> netty = new ArrayList<>();
+        netty.add("| Netty allocator (no agent) | JDK | size | directBuffer+release |");
+        netty.add("| --- | --- | --- | --- |");
+        for (int i = 2; i < args.length; i++) {
+            Path jdk = Path.of(args[i]);
+            int feature = feature(jdk);
+            for (Row row : rows) {
+                double base = score(jdk, feature, row.include, row.params, row.threads, row.throughput, null, iterations);
+                double agent = score(jdk, feature, row.include, row.params, row.threads, row.throughput, agentJar,
+                        iterations);
+                double ratio = agent / base;
+                String unit = row.throughput ? " ops/us" : " ns";
+                out.add(String.format(Locale.ROOT, "| %s | %d | %d | %.2f%s | %.2f%s | %.2fx | %s |", row.label, feature,
+                        row.threads, base, unit, agent, unit, ratio, row.target));
+            }
+            for (String kind : new String[] {"pooled", "adaptive"}) {
+                for (String size : new String[] {"64", "4096"}) {
+                    double ns = score(jdk, feature, "plain.NettyAllocatorBench",
+                            new String[] {"allocator", kind, "size", size}, 1, false, null, iterations);
+                    netty.add(String.format(Locale.ROOT, "| %s | %d | %s B | %.2f ns |", kind, feature, size, ns));
+                }
+            }
+        }
+        out.forEach(System.out::println);
+        System.out.println();
+        netty.forEach(System.out::println);
+    }
+
+    private static double score(Path jdk, int feature, String include, String[] params, int threads, boolean throughput,
+            String agentJar, int iterations) throws RunnerException {
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxDirectMemorySize=256m"));
+        if (feature >= 22) {
+            jvmArgs.add("--enable-native-access=ALL-UNNAMED");
+        }
+        if (feature >= 23) {
+            jvmArgs.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        if (agentJar != null) {
+            jvmArgs.add("-javaagent:" + agentJar + "=packages=" + OPTED_IN + ",log=none");
+        }
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include("dev\\.rseqagent\\.bench\\." + include.replace(".", "\\.") + "\\.")
+                .jvm(jdk.resolve("bin/java").toString())
+                .jvmArgs(jvmArgs.toArray(new String[0]))
+                .forks(1)
+                .warmupIterations(iterations).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
+                .mode(throughput ? Mode.Throughput : Mode.AverageTime)
+                .timeUnit(throughput ? TimeUnit.MICROSECONDS : TimeUnit.NANOSECONDS)
+                .shouldFailOnError(true);
+        if (!throughput) {
+            options.threads(threads);
+        }
+        for (int i = 0; i < params.length; i += 2) {
+            options.param(params[i], params[i + 1]);
+        }
+        RunResult result = new Runner(options.build()).runSingle();
+        return result.getPrimaryResult().getScore();
+    }
+
+    private static int feature(Path jdk) throws java.io.IOException {
+        for (String line : Files.readAllLines(jdk.resolve("release"))) {
+            if (line.startsWith("JAVA_VERSION=\"")) {
+                String v = line.substring("JAVA_VERSION=\"".length());
+                return Integer.parseInt(v.split("[.\"]")[0]);
+            }
+        }
+        throw new IllegalStateException("no JAVA_VERSION in " + jdk);
+    }
+}

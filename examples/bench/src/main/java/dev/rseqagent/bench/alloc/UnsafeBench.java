@@ -1,0 +1,20 @@
+package dev.rseqagent.bench.alloc;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+
+/** Unsafe allocate + free of one block: rewritten when this package is opted in. */
+@State(Scope.Thread)
+public class UnsafeBench {
+    @Param({"64", "4096"})
+    public int size;
+
+    @Benchmark
+    public long allocateFree() {
+        long p = Memory.UNSAFE.allocateMemory(size);
+        Memory.UNSAFE.freeMemory(p);
+        return p;
+    }
+}
