@@ -18,7 +18,7 @@ cp="$here/target/classes:$(cat "$here/target/bench.classpath")"
   echo "the agent side adds \`-javaagent:rseq-agent.jar=packages=dev.rseqagent.bench.alloc,log=none\` (facade: JNI on 17, FFM critical downcalls on 25)."
   echo "Ratios are rseq-agent / JDK from the same run: below 1 is faster for times, above 1 is faster for throughput."
   echo
-  java -cp "$cp" dev.rseqagent.bench.JavaAllocBench "$top/agent/target/rseq-agent.jar" "$iterations" "$jdk17" "$jdk25"
+  java -cp "$cp" dev.rseqagent.bench.JavaAllocBench "$top/agent/target/rseq-agent.jar" "$iterations" "$jdk17" "$jdk25" 2> "$here/target/jmh-progress.log"
 } > "$here/JMH-RESULTS.md.tmp"
 mv "$here/JMH-RESULTS.md.tmp" "$here/JMH-RESULTS.md"
 cat "$here/JMH-RESULTS.md"

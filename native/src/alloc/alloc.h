@@ -108,13 +108,9 @@ static inline int _rseqagent_block_class(const void *p)
     const struct _rseqagent_page_entry *e = &_rseqagent_page_map[off >> RSEQAGENT_PAGE_SHIFT];
     if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != RSEQAGENT_PAGE_LIVE)
         return RSEQAGENT_BLOCK_INVALID;
+    /* A LIVE entry names its live span: freeing a span marks all its entries free. */
     uint32_t start = __atomic_load_n(&e->start, __ATOMIC_RELAXED);
-    const struct _rseqagent_page_entry *first = &_rseqagent_page_map[start];
     int cls = __atomic_load_n(&e->cls, __ATOMIC_RELAXED);
-    /* A stale interior entry (its span freed, the pages reused) names a start that is no longer its span's. */
-    if (__atomic_load_n(&first->state, __ATOMIC_RELAXED) != RSEQAGENT_PAGE_LIVE ||
-        __atomic_load_n(&first->start, __ATOMIC_RELAXED) != start || __atomic_load_n(&first->cls, __ATOMIC_RELAXED) != cls)
-        return RSEQAGENT_BLOCK_INVALID;
     size_t within = off - ((size_t)start << RSEQAGENT_PAGE_SHIFT);
     if (cls < 0)
         return within == 0 ? RSEQAGENT_BLOCK_LARGE : RSEQAGENT_BLOCK_INVALID;

@@ -9,9 +9,9 @@
  *
  * A page map (one entry per arena page, also MAP_NORESERVE) describes spans:
  *   live span: every page's entry names the span (start, pages, cls), so a
- *              lookup of any interior pointer is one read, checked against
- *              the start page's entry (interior entries may be stale after a
- *              free; a stale one never passes the check, see lookup);
+ *              lookup of any interior pointer is one read; freeing a span
+ *              marks all its entries free, so an entry that says LIVE always
+ *              belongs to a live span;
  *   free span: only its first and last entries are kept, enough to coalesce
  *              with neighbours; the first holds the free-list links.
  * Pages below the bump pointer are tiled by spans; above it lies never-used
@@ -351,7 +351,10 @@ static void free_locked(uint32_t s)
     uint32_t pages = _rseqagent_page_map[s].pages;
     int cls = _rseqagent_page_map[s].cls;
     live_pages -= pages;
-    _rseqagent_page_map[s].state = RSEQAGENT_PAGE_FREE; /* refuses a second free of s from now on */
+    /* Every entry, so that the lock-free block lookup never trusts a stale
+     * interior one; a second free of s is refused from now on. */
+    for (uint32_t i = s; i < s + pages; i++)
+        __atomic_store_n(&_rseqagent_page_map[i].state, RSEQAGENT_PAGE_FREE, __ATOMIC_RELAXED);
     uint32_t left = s > 0 ? free_span_ending_at(s - 1) : NO_PAGE;
     if (left != NO_PAGE) {
         uint32_t n = _rseqagent_page_map[left].pages;

@@ -3,8 +3,10 @@ package dev.rseqagent.tooling;
 import dev.rseqagent.bootstrap.Report;
 import dev.rseqagent.bootstrap.RseqBridge;
 import dev.rseqagent.tooling.log.OwnershipLog;
+import dev.rseqagent.tooling.rewrite.Rewriting;
 import dev.rseqagent.tooling.shim.ControlPlane;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
 
 /**
  * The running agent: probes through the shim's control plane and logs what
@@ -13,14 +15,17 @@ import java.util.concurrent.CountDownLatch;
  */
 final class AgentRuntime implements RseqBridge {
     private final OwnershipLog ownership;
+    private final Logger log;
     private static final long BIND_WAIT_MS = 30_000;
     private final CountDownLatch bound = new CountDownLatch(1);
     private volatile ControlPlane controlPlane;
     private volatile String bindFailure;
-    private volatile String facadePath = "off";
+    private volatile Rewriting rewriting;
+    private volatile EventDrainer drainer;
 
-    AgentRuntime(OwnershipLog ownership) {
+    AgentRuntime(OwnershipLog ownership, Logger log) {
         this.ownership = ownership;
+        this.log = log;
     }
 
     void controlPlaneBound(ControlPlane plane) {
@@ -78,11 +83,38 @@ final class AgentRuntime implements RseqBridge {
 
     @Override
     public String facadePath() {
-        return facadePath;
+        Rewriting r = rewriting;
+        return r != null ? r.path() : "off";
     }
 
-    void rewritingStarted(String path) {
-        facadePath = path;
+    void rewritingStarted(Rewriting running) {
+        rewriting = running;
+    }
+
+    void drainerStarted(EventDrainer started) {
+        drainer = started;
+    }
+
+    /**
+     * Registered at premain, so it runs even when the application ends before
+     * the control plane is bound: the last events (if there is a drainer),
+     * the first-sighting summary, what rewriting did.
+     */
+    void installShutdownHook() {
+        Runtime.getRuntime().addShutdownHook(new Thread("rseq-agent-shutdown") {
+            @Override
+            public void run() {
+                EventDrainer d = drainer;
+                if (d != null) {
+                    d.drainRemaining();
+                }
+                ownership.flush();
+                Rewriting r = rewriting;
+                if (r != null) {
+                    log.info("rseq-agent at exit: {}", r.summary());
+                }
+            }
+        });
     }
 
     /** The allocator's idle caches back to the central lists (see rseqagent_reclaim). */

@@ -104,7 +104,8 @@ public final class AgentStarterImpl implements AgentStarter {
             return null;
         }
         log.debug("rseq-agent shim: {}", shim.path());
-        AgentRuntime runtime = new AgentRuntime(new OwnershipLog(log));
+        AgentRuntime runtime = new AgentRuntime(new OwnershipLog(log), log);
+        runtime.installShutdownHook();
         warnIfUnavailable(main, log);
         runtime.ownership().onProbe(main, Thread.currentThread().getName(), "premain");
         AgentHolder.install(runtime);
@@ -115,9 +116,9 @@ public final class AgentStarterImpl implements AgentStarter {
     private static void startRewriting(AgentOptions options, Instrumentation inst, Shim shim, AgentRuntime runtime,
             Logger log) {
         try {
-            String path = Rewriting.install(options, inst, shim, log);
-            if (path != null) {
-                runtime.rewritingStarted(path);
+            Rewriting rewriting = Rewriting.install(options, inst, shim, log);
+            if (rewriting != null) {
+                runtime.rewritingStarted(rewriting);
             }
         } catch (Throwable t) {
             log.error("native-memory rewriting is off, nothing was rewritten: {}", describe(t));

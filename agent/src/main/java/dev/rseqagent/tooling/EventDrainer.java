@@ -4,7 +4,7 @@ import dev.rseqagent.bootstrap.Report;
 
 /**
  * A daemon thread that logs the reports the shim makes on its own (thread
- * exits), with one last drain at JVM shutdown so none is lost; every second
+ * exits), with one last drain at JVM shutdown (AgentRuntime's hook) so none is lost; every second
  * it also lets the allocator give back what idle CPUs' caches hold.
  */
 final class EventDrainer implements Runnable {
@@ -19,17 +19,13 @@ final class EventDrainer implements Runnable {
         this.runtime = runtime;
     }
 
-    static void start(AgentRuntime runtime) {
+    /** Starts the drainer; the runtime's shutdown hook drains what is left. */
+    static EventDrainer start(AgentRuntime runtime) {
         EventDrainer drainer = new EventDrainer(runtime);
         Thread thread = new Thread(drainer, "rseq-agent-events");
         thread.setDaemon(true);
         thread.start();
-        Runtime.getRuntime().addShutdownHook(new Thread("rseq-agent-shutdown") {
-            @Override
-            public void run() {
-                drainer.drainRemaining();
-            }
-        });
+        return drainer;
     }
 
     /** One bad report is logged and skipped; the drainer carries on (after a pause). */
@@ -58,11 +54,11 @@ final class EventDrainer implements Runnable {
         }
     }
 
-    private void drainRemaining() {
+    /** At shutdown: everything still queued. */
+    void drainRemaining() {
         long[] last = new long[BATCH * Report.REPORT_FIELDS];
         while (runtime.drainEvents(last, 0) > 0) {
             // keep draining until the queue is empty
         }
-        runtime.ownership().flush();
     }
 }

@@ -52,7 +52,7 @@ final class StartupThread implements Runnable {
     private void bindControlPlane() {
         try {
             runtime.controlPlaneBound(shim.bindControlPlane());
-            EventDrainer.start(runtime);
+            runtime.drainerStarted(EventDrainer.start(runtime));
         } catch (Throwable t) {
             String cause = AgentStarterImpl.describe(t);
             runtime.controlPlaneFailed(cause);

@@ -43,6 +43,12 @@ final class CallSiteTransformer implements ClassFileTransformer {
         this.log = log;
     }
 
+    /** For the exit summary: what was rewritten, skipped and failed since start. */
+    String summary() {
+        return "rewrote " + sites.get() + " allocation call sites in " + classes.get() + " classes; " + skipped.get()
+                + " classes skipped (their loader does not see the facade), " + failed.get() + " failed";
+    }
+
     /** Whether a class (internal name) is in scope: under an included prefix and no excluded one. */
     boolean selects(String internalName) {
         return startsWithAny(internalName, include) && !startsWithAny(internalName, exclude);

@@ -5,6 +5,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /** The Byte Buddy side of {@link Rewriting}, loaded only after Byte Buddy's jar is added. */
@@ -12,8 +13,9 @@ final class RewriteInstaller {
     private RewriteInstaller() {
     }
 
-    static void install(Instrumentation inst, Class<?> facade, List<Replacement> replacements, List<String> include,
-            List<String> exclude, Logger log) throws Exception {
+    /** @return the exit summary of the call-site rewriting */
+    static Supplier<String> install(Instrumentation inst, Class<?> facade, List<Replacement> replacements,
+            List<String> include, List<String> exclude, Logger log) throws Exception {
         installGuard(inst);
         CallSiteTransformer callSites = new CallSiteTransformer(inst, replacements, include, exclude, facade, log);
         inst.addTransformer(callSites, true);
@@ -22,6 +24,7 @@ final class RewriteInstaller {
                 + "({} loaded before the agent); facade: {}", names(replacements), dotted(include),
                 exclude.isEmpty() ? "" : " except " + dotted(exclude),
                 callSites.sites.get(), callSites.classes.get(), loaded, describePath());
+        return callSites::summary;
     }
 
     private static void installGuard(Instrumentation inst) throws Exception {

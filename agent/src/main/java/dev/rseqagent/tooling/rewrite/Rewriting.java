@@ -8,6 +8,7 @@ import dev.rseqagent.tooling.options.PackageList;
 import dev.rseqagent.tooling.shim.Shim;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -20,17 +21,32 @@ import org.slf4j.Logger;
 public final class Rewriting {
     static final String BYTE_BUDDY_RESOURCE = "byte-buddy.jar";
 
-    private Rewriting() {
+    private final String path;
+    private final Supplier<String> summary;
+
+    private Rewriting(String path, Supplier<String> summary) {
+        this.path = path;
+        this.summary = summary;
+    }
+
+    /** "ffm" or "jni": how rewritten calls reach the shim. */
+    public String path() {
+        return path;
+    }
+
+    /** One line for the exit summary: call sites and classes rewritten, skipped, failed. */
+    public String summary() {
+        return summary.get();
     }
 
     /**
      * Installs the facade, the JDK free guard and the call-site rewriting, in
      * that order: no call is rewritten unless frees across the boundary are safe.
      *
-     * @return the facade's path ("ffm" or "jni"), or null when no packages are opted in
+     * @return the running rewriting, or null when no packages are opted in
      * @throws Exception if rewriting cannot be set up (nothing has been rewritten then)
      */
-    public static String install(AgentOptions options, Instrumentation inst, Shim shim, Logger log) throws Exception {
+    public static Rewriting install(AgentOptions options, Instrumentation inst, Shim shim, Logger log) throws Exception {
         List<String> include = PackageList.internalPrefixes(options.get(AgentOption.PACKAGES));
         if (include.isEmpty()) {
             return null;
@@ -42,8 +58,8 @@ public final class Rewriting {
         List<String> exclude = PackageList.internalPrefixes(options.get(AgentOption.EXCLUDE));
         ((AgentClassLoader) Rewriting.class.getClassLoader()).addJar(shim.extract(BYTE_BUDDY_RESOURCE));
         Class<?> facade = BootFacade.install(inst, options.get(AgentOption.FACADE));
-        RewriteInstaller.install(inst, facade, Replacement.active(options.get(AgentOption.JNA).equals("on")), include,
-                exclude, log);
-        return ShimMemory.path();
+        Supplier<String> summary = RewriteInstaller.install(inst, facade,
+                Replacement.active(options.get(AgentOption.JNA).equals("on")), include, exclude, log);
+        return new Rewriting(ShimMemory.path(), summary);
     }
 }

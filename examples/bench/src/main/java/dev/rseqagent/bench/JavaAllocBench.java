@@ -10,6 +10,8 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.VerboseMode;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -126,7 +128,9 @@ public final class JavaAllocBench {
         for (int i = 0; i < params.length; i += 2) {
             options.param(params[i], params[i + 1]);
         }
-        RunResult result = new Runner(options.build()).runSingle();
+        // JMH's progress to stderr: stdout is the markdown the script keeps
+        RunResult result = new Runner(options.build(),
+                OutputFormatFactory.createFormatInstance(System.err, VerboseMode.NORMAL)).runSingle();
         return result.getPrimaryResult().getScore();
     }
 

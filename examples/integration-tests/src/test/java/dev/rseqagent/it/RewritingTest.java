@@ -12,6 +12,8 @@ import dev.rseqagent.it.netty.NettyApp;
 import dev.rseqagent.it.plain.PlainApp;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RewritingTest {
     static final String ALLOC = "packages=dev.rseqagent.it.alloc";
+    static final int UNSAFE_APP_SITES = 19;
+    static final Pattern EXIT_SUMMARY = Pattern.compile("rseq-agent at exit: rewrote (\\d+) allocation call sites in (\\d+) classes");
 
     static List<Jdk> jdks() {
         return Jdk.all();
@@ -50,6 +54,11 @@ class RewritingTest {
         assertChecksPass(r);
         assertTrue(r.stdout.contains("FACADE " + expectedPath(jdk)), r.describe());
         assertTrue(r.stderr.contains("in packages [dev.rseqagent.it.alloc]"), r.describe());
+        Matcher exit = EXIT_SUMMARY.matcher(r.stderr);
+        assertTrue(exit.find(), r.describe());
+        // every Unsafe allocation call in UnsafeApp's source (its lambdas are in the same class file)
+        assertEquals(UNSAFE_APP_SITES + " allocation call sites in 1 classes",
+                exit.group(1) + " allocation call sites in " + exit.group(2) + " classes", r.describe());
     }
 
     @ParameterizedTest
@@ -108,7 +117,9 @@ class RewritingTest {
             JvmRun.Result r = JvmRun.on(jdk).agentArgs(args).run(PlainApp.class);
             assertEquals(0, r.exitCode, r.describe());
             assertEquals(baseline.stdout, r.stdout, r.describe());
-            assertFalse(r.stderr.contains("rewrote"), r.describe());
+            assertFalse(r.stderr.contains("DEBUG rewrote"), r.describe());
+            assertEquals(args != null, r.stderr.contains("rseq-agent at exit: rewrote 0 allocation call sites in 0 classes"),
+                    r.describe());
         }
     }
 
@@ -120,6 +131,7 @@ class RewritingTest {
         assertChecksPass(r);
         assertEquals(1, r.stderrLines().stream().filter(l -> l.contains("not rewriting dev.rseqagent.it.alloc.loaded"
                 + ".Allocating (2 allocation call sites): its class loader")).count(), r.describe());
+        assertTrue(r.stderr.contains("1 classes skipped (their loader does not see the facade), 0 failed"), r.describe());
     }
 
     /** A class in a named module gets the read edge to the facade it needs. */
