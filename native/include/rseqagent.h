@@ -125,6 +125,13 @@ int rseqagent_process_info(int64_t *info);
 int rseqagent_counters(int64_t *out);
 
 /*
+ * The loaded libraries that define __rseq_abi (each a would-be owner), as
+ * newline-terminated paths in buf (names that do not fit are left out).
+ * Returns how many there are, or -EINVAL.
+ */
+int rseqagent_foreign_owners(char *buf, size_t len);
+
+/*
  * Move up to max queued reports (events the shim made on its own, such as
  * thread exits) into buf, RSEQAGENT_REPORT_FIELDS values each. Waits until
  * the queue is half full or timeout_ms has passed (pushes do not wake the
@@ -195,7 +202,8 @@ enum rseqagent_cpu_stat {
     RSEQAGENT_CS_OVERFLOWS = 2,    /* spills to the central lists */
     RSEQAGENT_CS_ABORTS = 3,       /* critical sections the kernel restarted */
     RSEQAGENT_CS_BYTES_CACHED = 4, /* bytes in the region's stacks */
-    RSEQAGENT_CPU_STATS = 5,
+    RSEQAGENT_CS_FREES = 5,        /* frees taken by the region (an aborted push may count twice) */
+    RSEQAGENT_CPU_STATS = 6,
 };
 
 /*

@@ -21,9 +21,14 @@ RSEQAGENT_EXPORT int rseqagent_cpu_stats(uint32_t region, int64_t *out)
 {
     if (!out || region >= _rseqagent_cache_regions())
         return -EINVAL;
-    _rseqagent_cache_cpu_stats(region, &out[RSEQAGENT_CS_HITS], &out[RSEQAGENT_CS_MISSES],
-                               &out[RSEQAGENT_CS_OVERFLOWS], &out[RSEQAGENT_CS_ABORTS],
-                               &out[RSEQAGENT_CS_BYTES_CACHED]);
+    struct _rseqagent_cpu_figures f;
+    _rseqagent_cache_cpu_stats(region, &f);
+    out[RSEQAGENT_CS_HITS] = f.hits;
+    out[RSEQAGENT_CS_MISSES] = f.misses;
+    out[RSEQAGENT_CS_OVERFLOWS] = f.overflows;
+    out[RSEQAGENT_CS_ABORTS] = f.aborts;
+    out[RSEQAGENT_CS_BYTES_CACHED] = f.bytes_cached;
+    out[RSEQAGENT_CS_FREES] = f.frees;
     return 0;
 }
 

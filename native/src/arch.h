@@ -12,11 +12,15 @@
 #define RSEQAGENT_SLAB_REGION_SHIFT 16
 /*
  * The last 4 KiB page of a region holds its CPU's counters: hits per class
- * (counted by the pop sequence, before its commit: an aborted pop may count
- * once too often), then the slow path's. 61440 = 15 pages.
+ * (counted by the pop sequence), frees per class (by the push sequence),
+ * both before the commit, so an aborted sequence may count once too often;
+ * then the slow path's. 61440 = 15 pages; frees start 1024 bytes in
+ * (128 classes of hits).
  */
 #define RSEQAGENT_SLAB_STATS_PAGE 15
 #define RSEQAGENT_SLAB_STATS_OFFSET 61440
+#define RSEQAGENT_SLAB_FREES_OFFSET 62464
+#define RSEQAGENT_SLAB_FREES_IN_PAGE 1024
 
 #define RSEQAGENT_ARCH_INCLUDE_OK 1
 #if defined(__x86_64__)

@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <link.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -169,6 +170,27 @@ int _rseqagent_foreign_find(struct _rseqagent_foreign_hit *hit)
         free(names[i]);
     }
     return found;
+}
+
+RSEQAGENT_EXPORT int rseqagent_foreign_owners(char *buf, size_t len)
+{
+    if (!buf || len == 0)
+        return -EINVAL;
+    char *names[MAX_OWNERS];
+    int n = owners_snapshot(names);
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        size_t need = strlen(names[i]) + 1;
+        if (used + need < len) {
+            memcpy(buf + used, names[i], need - 1);
+            buf[used + need - 1] = '\n';
+            used += need;
+            buf[used] = '\0';
+        }
+        free(names[i]);
+    }
+    return n;
 }
 
 void _rseqagent_foreign_atfork_prepare(void)

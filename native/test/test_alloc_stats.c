@@ -44,6 +44,10 @@ int main(void)
     ok(served >= 3000 && served <= 3000 + cpu[RSEQAGENT_CS_ABORTS],
        "every allocation is a hit or a miss: %lld hits + %lld misses (aborts %lld) for 3000",
        (long long)cpu[RSEQAGENT_CS_HITS], (long long)cpu[RSEQAGENT_CS_MISSES], (long long)cpu[RSEQAGENT_CS_ABORTS]);
+    int64_t freed = cpu[RSEQAGENT_CS_FREES] + cpu[RSEQAGENT_CS_OVERFLOWS];
+    ok(cpu[RSEQAGENT_CS_FREES] >= 2000 && cpu[RSEQAGENT_CS_FREES] <= 3000 + cpu[RSEQAGENT_CS_ABORTS],
+       "frees counted, refills not (%lld frees, %lld spills, aborts %lld, for 3000)",
+       (long long)cpu[RSEQAGENT_CS_FREES], (long long)freed, (long long)cpu[RSEQAGENT_CS_ABORTS]);
     ok(cpu[RSEQAGENT_CS_MISSES] >= 1, "refills counted (%lld)", (long long)cpu[RSEQAGENT_CS_MISSES]);
     ok(cpu[RSEQAGENT_CS_OVERFLOWS] >= 1, "spills counted (%lld)", (long long)cpu[RSEQAGENT_CS_OVERFLOWS]);
     is_int(cpu[RSEQAGENT_CS_BYTES_CACHED], all[RSEQAGENT_AS_BYTES_CACHED], "regions' cached bytes add up");

@@ -3,6 +3,7 @@
  * (GLIBC_TUNABLES=glibc.pthread.rseq=0). argv[1]: directory of lib<variant>.so.
  * Covers the refcount protocol, owner variants, and load/unload churn. */
 #include "probe_util.h"
+#include <string.h>
 #include "tap.h"
 
 #define CHURN 1000
@@ -59,6 +60,11 @@ static void variant(const char *name, int owner, int mode, int sig)
 {
     struct owner_lib o;
     ok(owner_open(&o, dir, name) == 0, "load %s", name);
+    char owners[4096];
+    int listed = rseqagent_foreign_owners(owners, sizeof(owners));
+    int exports = owner == RSEQAGENT_OWNER_FOREIGN; /* the private-area variant exports no __rseq_abi */
+    ok((strstr(owners, name) != NULL) == exports && listed == exports,
+       "%s %slisted among libraries defining __rseq_abi (%d)", name, exports ? "" : "not ", listed);
     is_int(o.reg(), 0, "%s registers", name);
     struct probe p = probe_now(RSEQAGENT_PROBE_ACQUIRE);
     is_int(p.r[RSEQAGENT_R_OWNER], owner, "%s: owner", name);
@@ -106,5 +112,8 @@ int main(int argc, char **argv)
     variant("owner-norefcount", RSEQAGENT_OWNER_FOREIGN, RSEQAGENT_MODE_FALLBACK, RSEQAGENT_SIG_MATCH);
     variant("owner-private", RSEQAGENT_OWNER_UNKNOWN, RSEQAGENT_MODE_FALLBACK, RSEQAGENT_SIG_NOT_CHECKED);
     churn();
+    char owners[4096];
+    is_int(rseqagent_foreign_owners(owners, sizeof(owners)), 0, "after dlclose no library defines __rseq_abi");
+    is_int(rseqagent_foreign_owners(owners, 0), -EINVAL, "no room: EINVAL");
     return tap_done();
 }

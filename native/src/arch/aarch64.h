@@ -135,6 +135,12 @@ static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, cha
         "cmp %[cur], %[end]\n\t"                     /* if cur == end: fail (full) */
         "b.eq 5f\n\t"
         "str %[item], [%[region], %[cur], lsl #3]\n\t" /* slot(region, cur) = item */
+        "add %[end], %[region], %[cls], lsl #3\n\t"  /* frees(region, cls)++ */
+        "add %[end], %[end], #" RSEQAGENT_XSTR(RSEQAGENT_SLAB_STATS_PAGE) ", lsl #12\n\t"
+        "add %[end], %[end], #" RSEQAGENT_XSTR(RSEQAGENT_SLAB_FREES_IN_PAGE) "\n\t"
+        "ldr %[cur], [%[end]]\n\t"
+        "add %[cur], %[cur], #1\n\t"
+        "str %[cur], [%[end]]\n\t"
         RSEQAGENT_ASM_INJECT
         "add %[h], %[h], #1\n\t"                     /* header(region, cls) = h + 1: commit */
         "str %[h], [%[region], %[cls], lsl #3]\n\t"

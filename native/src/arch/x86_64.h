@@ -147,6 +147,7 @@ static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, cha
         "cmpq %[end], %[cur]\n\t"                    /* if cur == end: fail (full) */
         "je 5f\n\t"
         "movq %[item], (%[region],%[cur],8)\n\t"     /* slot(region, cur) = item */
+        "incq " RSEQAGENT_XSTR(RSEQAGENT_SLAB_FREES_OFFSET) "(%[region],%[cls],8)\n\t" /* frees(region, cls)++ */
         RSEQAGENT_ASM_INJECT
         "incq %[h]\n\t"                              /* header(region, cls) = h + 1: commit */
         "movq %[h], (%[region],%[cls],8)\n\t"

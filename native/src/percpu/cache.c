@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <stddef.h>
 
 #include "../alloc/alloc.h"
@@ -36,11 +37,12 @@ static void count_event(void *area, size_t field, _Atomic int64_t *global)
         atomic_fetch_add_explicit(global, 1, memory_order_relaxed);
     }
 }
-static void count_spilled(uint32_t cpu, int n)
+/* Objects a spill popped (counted as hits by the pop sequence) or a refill pushed (as frees). */
+static void count_moved(uint32_t cpu, size_t field, int n)
 {
-    if (cpu < _rseqagent_cache_slab.ncpus)
-        __atomic_fetch_add(&_rseqagent_slab_stats_of(&_rseqagent_cache_slab, cpu)->spilled, (uint64_t)n,
-                           __ATOMIC_RELAXED);
+    if (cpu < _rseqagent_cache_slab.ncpus && n > 0)
+        __atomic_fetch_add((uint64_t *)((char *)_rseqagent_slab_stats_of(&_rseqagent_cache_slab, cpu) + field),
+                           (uint64_t)n, __ATOMIC_RELAXED);
 }
 #define COUNT(area, name) count_event((area), offsetof(struct _rseqagent_slab_stats, name), &stat_##name)
 
@@ -87,6 +89,7 @@ static void *central_one(int cls)
 static void *refill(void *area, int cls)
 {
     void *batch[MAX_BATCH];
+    uint32_t cpu = *index_of(area); /* where the pushes below will (almost always) run */
     unsigned want = _rseqagent_class_batch(cls);
     int n = _rseqagent_central_pop_batch(cls, batch, (int)(want < MAX_BATCH ? want : MAX_BATCH));
     if (n == 0)
@@ -104,6 +107,7 @@ static void *refill(void *area, int cls)
     if (i < n)
         _rseqagent_central_push_batch(cls, batch + i, n - i);
     COUNT(area, misses);
+    count_moved(cpu, offsetof(struct _rseqagent_slab_stats, refilled), i - 1);
     return batch[0];
 }
 
@@ -152,7 +156,7 @@ static int spill(void *area, int cls)
         return 0; /* nothing there: the stack is stopped by the reclaimer, or another CPU's */
     _rseqagent_central_push_batch(cls, batch, n);
     COUNT(area, overflows);
-    count_spilled(cpu, n);
+    count_moved(cpu, offsetof(struct _rseqagent_slab_stats, spilled), n);
     return n;
 }
 
@@ -180,24 +184,25 @@ __attribute__((noinline)) void _rseqagent_cache_free_generic(int cls, void *p, i
 }
 
 /* One region's counters (all zero for a region never used), cached bytes included. */
-void _rseqagent_cache_cpu_stats(uint32_t cpu, int64_t *hits, int64_t *misses, int64_t *overflows, int64_t *aborts,
-                                int64_t *bytes_cached)
+void _rseqagent_cache_cpu_stats(uint32_t cpu, struct _rseqagent_cpu_figures *out)
 {
-    *hits = *misses = *overflows = *aborts = *bytes_cached = 0;
+    memset(out, 0, sizeof(*out));
     if (!slab_ready || cpu >= _rseqagent_cache_slab.ncpus)
         return;
     if (_rseqagent_slab_headers(&_rseqagent_cache_slab, cpu)[0] == 0)
         return; /* never used: do not even map its pages */
     const struct _rseqagent_slab_stats *st = _rseqagent_slab_stats_of(&_rseqagent_cache_slab, cpu);
     for (uint64_t c = 0; c < _rseqagent_cache_slab.nclasses; c++) {
-        *hits += (int64_t)__atomic_load_n(&st->hits[c], __ATOMIC_RELAXED);
-        *bytes_cached += _rseqagent_slab_depth(&_rseqagent_cache_slab, cpu, (int)c) *
-                         (int64_t)_rseqagent_class_size((int)c);
+        out->hits += (int64_t)__atomic_load_n(&st->hits[c], __ATOMIC_RELAXED);
+        out->frees += (int64_t)__atomic_load_n(&st->frees[c], __ATOMIC_RELAXED);
+        out->bytes_cached += _rseqagent_slab_depth(&_rseqagent_cache_slab, cpu, (int)c) *
+                             (int64_t)_rseqagent_class_size((int)c);
     }
-    *hits -= (int64_t)__atomic_load_n(&st->spilled, __ATOMIC_RELAXED);
-    *misses = (int64_t)__atomic_load_n(&st->misses, __ATOMIC_RELAXED);
-    *overflows = (int64_t)__atomic_load_n(&st->overflows, __ATOMIC_RELAXED);
-    *aborts = (int64_t)__atomic_load_n(&st->aborts, __ATOMIC_RELAXED);
+    out->hits -= (int64_t)__atomic_load_n(&st->spilled, __ATOMIC_RELAXED);
+    out->frees -= (int64_t)__atomic_load_n(&st->refilled, __ATOMIC_RELAXED);
+    out->misses = (int64_t)__atomic_load_n(&st->misses, __ATOMIC_RELAXED);
+    out->overflows = (int64_t)__atomic_load_n(&st->overflows, __ATOMIC_RELAXED);
+    out->aborts = (int64_t)__atomic_load_n(&st->aborts, __ATOMIC_RELAXED);
 }
 
 uint32_t _rseqagent_cache_regions(void)
@@ -212,11 +217,11 @@ void _rseqagent_cache_stats(int64_t *misses, int64_t *overflows, int64_t *aborts
     *aborts = atomic_load_explicit(&stat_aborts, memory_order_relaxed);
     *fallback_ops = atomic_load_explicit(&stat_fallback_ops, memory_order_relaxed);
     for (uint32_t cpu = 0; cpu < _rseqagent_cache_regions(); cpu++) {
-        int64_t h, m, o, a, b;
-        _rseqagent_cache_cpu_stats(cpu, &h, &m, &o, &a, &b);
-        *misses += m;
-        *overflows += o;
-        *aborts += a;
+        struct _rseqagent_cpu_figures f;
+        _rseqagent_cache_cpu_stats(cpu, &f);
+        *misses += f.misses;
+        *overflows += f.overflows;
+        *aborts += f.aborts;
     }
 }
 
@@ -284,14 +289,14 @@ int64_t _rseqagent_cache_reclaim(void)
         last_activity = calloc(_rseqagent_cache_slab.ncpus, sizeof(*last_activity));
     int64_t drained = last_activity ? 0 : -ENOMEM;
     for (uint64_t cpu = 0; last_activity && cpu < _rseqagent_cache_slab.ncpus; cpu++) {
-        int64_t hits, misses, overflows, aborts, cached;
-        _rseqagent_cache_cpu_stats((uint32_t)cpu, &hits, &misses, &overflows, &aborts, &cached);
-        uint64_t activity = (uint64_t)(hits + misses + overflows);
+        struct _rseqagent_cpu_figures f;
+        _rseqagent_cache_cpu_stats((uint32_t)cpu, &f);
+        uint64_t activity = (uint64_t)(f.hits + f.frees + f.misses + f.overflows); /* frees too: a free-only CPU is busy */
         if (activity != last_activity[cpu]) {
             last_activity[cpu] = activity;
             continue;
         }
-        if (cached > 0)
+        if (f.bytes_cached > 0)
             drained += drain_region(cpu);
     }
     pthread_mutex_unlock(&reclaim_lock);

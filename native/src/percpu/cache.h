@@ -32,8 +32,12 @@ int64_t _rseqagent_cache_drain_all(void);
 /* Regions (CPUs or concurrency ids) the caches have; 0 before first use. */
 uint32_t _rseqagent_cache_regions(void);
 /* One region's counters and cached bytes. */
-void _rseqagent_cache_cpu_stats(uint32_t cpu, int64_t *hits, int64_t *misses, int64_t *overflows, int64_t *aborts,
-                                int64_t *bytes_cached);
+struct _rseqagent_cpu_figures {
+    int64_t hits;   /* allocations served by the region's stacks */
+    int64_t frees;  /* frees taken by them */
+    int64_t misses, overflows, aborts, bytes_cached;
+};
+void _rseqagent_cache_cpu_stats(uint32_t cpu, struct _rseqagent_cpu_figures *out);
 
 /* One pop from the region of the thread whose rseq area is area; NULL when empty or aborted. */
 static inline void *_rseqagent_cache_try_alloc(void *area, int cls)

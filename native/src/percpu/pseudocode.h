@@ -36,6 +36,7 @@
  *     region = ...; h = header(region, cls)
  *     if current(h) == end(h): return 1
  *     slot(region, current(h)) = item      // invisible until the commit
+ *     frees(region, cls) += 1              // a counter: may count an aborted push
  *     header(region, cls) = h + 1          // commit
  *     return 0
  *

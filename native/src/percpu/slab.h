@@ -21,6 +21,7 @@
 #define RSEQAGENT_SLAB_MAX_SLOTS (RSEQAGENT_SLAB_STATS_OFFSET / sizeof(void *)) /* the last page: counters */
 _Static_assert(RSEQAGENT_SLAB_STATS_OFFSET == RSEQAGENT_SLAB_STATS_PAGE * 4096, "stats page");
 _Static_assert(RSEQAGENT_SLAB_STATS_OFFSET + 4096 == RSEQAGENT_SLAB_REGION_BYTES, "stats are the last page");
+_Static_assert(RSEQAGENT_SLAB_FREES_OFFSET == RSEQAGENT_SLAB_STATS_OFFSET + RSEQAGENT_SLAB_FREES_IN_PAGE, "frees");
 
 
 struct _rseqagent_slab {
@@ -31,11 +32,13 @@ struct _rseqagent_slab {
 
 /* A region's counters page: hits per class, then the slow path's events (per CPU). */
 struct _rseqagent_slab_stats {
-    uint64_t hits[RSEQAGENT_SLAB_MAX_CLASSES]; /* written by the pop sequence */
+    uint64_t hits[RSEQAGENT_SLAB_MAX_CLASSES];  /* written by the pop sequence */
+    uint64_t frees[RSEQAGENT_SLAB_MAX_CLASSES]; /* written by the push sequence */
     uint64_t misses;    /* refills from the central lists */
     uint64_t overflows; /* spills to the central lists */
     uint64_t aborts;    /* sequences the kernel restarted (seen by the slow path) */
     uint64_t spilled;   /* objects popped to spill: counted by the pop sequence, but no hit */
+    uint64_t refilled;  /* objects pushed by a refill: counted by the push sequence, but no free */
 };
 
 static inline struct _rseqagent_slab_stats *_rseqagent_slab_stats_of(const struct _rseqagent_slab *slab, uint64_t cpu)

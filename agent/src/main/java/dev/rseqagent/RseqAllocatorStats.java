@@ -53,6 +53,11 @@ public final class RseqAllocatorStats {
         return values[Report.A_HITS];
     }
 
+    /** Frees taken straight by a per-CPU cache. */
+    public long frees() {
+        return values[Report.A_FREES];
+    }
+
     /** Refills of a per-CPU cache from the central lists. */
     public long misses() {
         return values[Report.A_MISSES];
@@ -71,7 +76,7 @@ public final class RseqAllocatorStats {
     @Override
     public String toString() {
         return "RseqAllocatorStats[inUse=" + bytesInUse() + ", cached=" + bytesCached() + ", committed="
-                + bytesCommitted() + ", regions=" + regions() + ", hits=" + hits() + ", misses=" + misses()
+                + bytesCommitted() + ", regions=" + regions() + ", hits=" + hits() + ", frees=" + frees() + ", misses=" + misses()
                 + ", overflows=" + overflows() + ", aborts=" + aborts() + ", fallbackOps=" + fallbackOps()
                 + ", refusedFrees=" + refusedFrees() + "]";
     }

@@ -60,14 +60,16 @@ public final class Report {
     public static final int CS_OVERFLOWS = 2;
     public static final int CS_ABORTS = 3;
     public static final int CS_BYTES_CACHED = 4;
-    public static final int CPU_STATS = 5;
+    public static final int CS_FREES = 5;
+    public static final int CPU_STATS = 6;
 
-    /** The agent's allocator array: ALLOC_STATS values, then hits, misses, overflows, aborts summed over regions. */
-    public static final int A_HITS = ALLOC_STATS + CS_HITS;
-    public static final int A_MISSES = ALLOC_STATS + CS_MISSES;
-    public static final int A_OVERFLOWS = ALLOC_STATS + CS_OVERFLOWS;
-    public static final int A_ABORTS = ALLOC_STATS + CS_ABORTS;
-    public static final int ALLOCATOR_FIELDS = ALLOC_STATS + 4;
+    /** The agent's allocator array: ALLOC_STATS values, then hits, misses, overflows, aborts, frees summed over regions. */
+    public static final int A_HITS = ALLOC_STATS;
+    public static final int A_MISSES = ALLOC_STATS + 1;
+    public static final int A_OVERFLOWS = ALLOC_STATS + 2;
+    public static final int A_ABORTS = ALLOC_STATS + 3;
+    public static final int A_FREES = ALLOC_STATS + 4;
+    public static final int ALLOCATOR_FIELDS = ALLOC_STATS + 5;
 
     public static final int SIG_NOT_CHECKED = 0;
     public static final int SIG_MATCH = 1;

@@ -2,7 +2,10 @@ package dev.rseqagent.tooling.shim;
 
 import com.sun.jna.NativeLibrary;
 import dev.rseqagent.bootstrap.Report;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The shim's control plane through JNA: probe a thread, counters, process
@@ -50,6 +53,23 @@ public final class ControlPlane {
         return lib.reclaim();
     }
 
+    /** Paths of the loaded libraries that define __rseq_abi. */
+    public List<String> foreignOwners() {
+        byte[] buf = new byte[16 * 1024];
+        check("rseqagent_foreign_owners", lib.foreignOwners(buf));
+        int end = 0;
+        while (end < buf.length && buf[end] != 0) {
+            end++;
+        }
+        List<String> names = new ArrayList<>();
+        for (String line : new String(buf, 0, end, StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isEmpty()) {
+                names.add(line);
+            }
+        }
+        return names;
+    }
+
     public boolean owns(long address) {
         return lib.owns(address);
     }
@@ -65,6 +85,7 @@ public final class ControlPlane {
             out[Report.A_MISSES] += cpu[Report.CS_MISSES];
             out[Report.A_OVERFLOWS] += cpu[Report.CS_OVERFLOWS];
             out[Report.A_ABORTS] += cpu[Report.CS_ABORTS];
+            out[Report.A_FREES] += cpu[Report.CS_FREES];
         }
         return out;
     }

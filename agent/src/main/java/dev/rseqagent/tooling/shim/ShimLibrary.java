@@ -20,6 +20,7 @@ final class ShimLibrary {
     private final Function owns;
     private final Function allocStats;
     private final Function cpuStats;
+    private final Function foreignOwners;
 
     ShimLibrary(NativeLibrary library) {
         init = library.getFunction("rseqagent_init");
@@ -31,6 +32,7 @@ final class ShimLibrary {
         owns = library.getFunction("rseqagent_owns");
         allocStats = library.getFunction("rseqagent_alloc_stats");
         cpuStats = library.getFunction("rseqagent_cpu_stats");
+        foreignOwners = library.getFunction("rseqagent_foreign_owners");
     }
 
     int init() {
@@ -63,6 +65,10 @@ final class ShimLibrary {
 
     int allocStats(long[] out) {
         return allocStats.invokeInt(new Object[] {out});
+    }
+
+    int foreignOwners(byte[] buf) {
+        return foreignOwners.invokeInt(new Object[] {buf, (long) buf.length});
     }
 
     int cpuStats(int region, long[] out) {

@@ -89,6 +89,11 @@ final class JvmRun {
         return run(List.of("-cp", String.join(File.pathSeparator, classPath), main.getName()), args);
     }
 
+    /** Runs {@code java -jar jar args} (call {@link #withoutAgent()} for a jar that is not under the agent). */
+    Result runJar(String jar, String... args) throws IOException, InterruptedException {
+        return run(List.of("-jar", jar), args);
+    }
+
     /** Runs {@code module/mainClass} from modulePath (the class path is the agent's alone). */
     Result runModule(String modulePath, String moduleAndMain, String... args) throws IOException, InterruptedException {
         return run(List.of("-p", modulePath, "-m", moduleAndMain), args);
