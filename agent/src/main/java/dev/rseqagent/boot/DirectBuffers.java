@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Direct buffers over shim memory that the JDK accounts for as its own: the
@@ -25,6 +26,9 @@ final class DirectBuffers {
     private static final MethodHandle UNRESERVE; // (long size, long cap) void
     private static final MethodHandle WRAP;      // (long address, int cap) ByteBuffer
     private static final MethodHandle CLEANER;   // (Object referent, Runnable action) void
+    /** Live buffers and their capacity: the share of the JDK's "direct" pool the shim serves. */
+    static final AtomicLong LIVE_BUFFERS = new AtomicLong();
+    static final AtomicLong LIVE_BYTES = new AtomicLong();
 
     static {
         try {
@@ -80,6 +84,8 @@ final class DirectBuffers {
         try {
             ByteBuffer buffer = (ByteBuffer) WRAP.invokeExact(address, capacity);
             CLEANER.invokeExact((Object) buffer, (Runnable) new Release(address, size, capacity));
+            LIVE_BUFFERS.incrementAndGet();
+            LIVE_BYTES.addAndGet(capacity);
             return buffer;
         } catch (Throwable t) {
             ShimMemory.free(address);
@@ -112,6 +118,8 @@ final class DirectBuffers {
         public void run() {
             ShimMemory.free(address);
             unreserve(size, capacity);
+            LIVE_BUFFERS.decrementAndGet();
+            LIVE_BYTES.addAndGet(-capacity);
         }
     }
 }

@@ -49,6 +49,16 @@ public final class ShimMemory {
         return FFM_REFUSAL;
     }
 
+    /** Direct buffers made by rewritten allocateDirect calls and not yet released. */
+    public static long liveDirectBuffers() {
+        return DirectBuffers.LIVE_BUFFERS.get();
+    }
+
+    /** Their capacity in bytes (what they count for in the JDK's "direct" buffer pool). */
+    public static long liveDirectBytes() {
+        return DirectBuffers.LIVE_BYTES.get();
+    }
+
     /** Exact: address is the start of a block of the shim's (handed out, or cached after a free). */
     public static boolean owns(long address) {
         return inArena(address) && JniMemory.owns(address);

@@ -6,6 +6,8 @@ import dev.rseqagent.tooling.log.OwnershipLog;
 import dev.rseqagent.tooling.rewrite.Rewriting;
 import dev.rseqagent.tooling.shim.ControlPlane;
 import java.util.concurrent.CountDownLatch;
+import dev.rseqagent.tooling.diag.Diagnostics;
+import dev.rseqagent.tooling.options.AgentOptions;
 import org.slf4j.Logger;
 
 /**
@@ -13,9 +15,9 @@ import org.slf4j.Logger;
  * changed. The control plane is bound in the background after premain; a
  * call that needs it before then waits for it.
  */
-final class AgentRuntime implements RseqBridge {
+final class AgentRuntime implements RseqBridge, Diagnostics.Source {
     private final OwnershipLog ownership;
-    private final Logger log;
+    private final Diagnostics diagnostics;
     private static final long BIND_WAIT_MS = 30_000;
     private final CountDownLatch bound = new CountDownLatch(1);
     private volatile ControlPlane controlPlane;
@@ -23,9 +25,29 @@ final class AgentRuntime implements RseqBridge {
     private volatile Rewriting rewriting;
     private volatile EventDrainer drainer;
 
-    AgentRuntime(OwnershipLog ownership, Logger log) {
+    AgentRuntime(OwnershipLog ownership, AgentOptions options, Logger log) {
         this.ownership = ownership;
-        this.log = log;
+        this.diagnostics = new Diagnostics(ownership, this, options, log);
+    }
+
+    @Override
+    public long[] allocatorStatsIfBound() {
+        ControlPlane plane = controlPlane;
+        return plane == null ? null : plane.allocatorStats();
+    }
+
+    @Override
+    public Rewriting rewriting() {
+        return rewriting;
+    }
+
+    /** JMX and JFR, once the control plane is bound (off the application's start-up path). */
+    void startDiagnostics() {
+        diagnostics.start(ownership);
+    }
+
+    Diagnostics diagnostics() {
+        return diagnostics;
     }
 
     void controlPlaneBound(ControlPlane plane) {
@@ -98,7 +120,7 @@ final class AgentRuntime implements RseqBridge {
     /**
      * Registered at premain, so it runs even when the application ends before
      * the control plane is bound: the last events (if there is a drainer),
-     * the first-sighting summary, what rewriting did.
+     * the first-sighting summary, then the exit summary.
      */
     void installShutdownHook() {
         Runtime.getRuntime().addShutdownHook(new Thread("rseq-agent-shutdown") {
@@ -109,10 +131,7 @@ final class AgentRuntime implements RseqBridge {
                     d.drainRemaining();
                 }
                 ownership.flush();
-                Rewriting r = rewriting;
-                if (r != null) {
-                    log.info("rseq-agent at exit: {}", r.summary());
-                }
+                diagnostics.logExitSummary();
             }
         });
     }

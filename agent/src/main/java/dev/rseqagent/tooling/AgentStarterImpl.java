@@ -70,7 +70,7 @@ public final class AgentStarterImpl implements AgentStarter {
                 if (failure != null) {
                     throw failure;
                 }
-                runtime = startWith(platform, shim, main, log);
+                runtime = startWith(platform, shim, main, parsed.options(), log);
                 if (runtime != null) {
                     startRewriting(parsed.options(), inst, shim, runtime, log);
                 }
@@ -96,7 +96,8 @@ public final class AgentStarterImpl implements AgentStarter {
                 && (level.equals("info") || level.equals("debug") || level.equals("trace"));
     }
 
-    private static AgentRuntime startWith(Platform platform, Shim shim, long[] main, Logger log) {
+    private static AgentRuntime startWith(Platform platform, Shim shim, long[] main, AgentOptions options,
+            Logger log) {
         if (platform == null) {
             String where = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
             AgentHolder.disable("no shim for " + where);
@@ -104,7 +105,7 @@ public final class AgentStarterImpl implements AgentStarter {
             return null;
         }
         log.debug("rseq-agent shim: {}", shim.path());
-        AgentRuntime runtime = new AgentRuntime(new OwnershipLog(log), log);
+        AgentRuntime runtime = new AgentRuntime(new OwnershipLog(log), options, log);
         runtime.installShutdownHook();
         warnIfUnavailable(main, log);
         runtime.ownership().onProbe(main, Thread.currentThread().getName(), "premain");

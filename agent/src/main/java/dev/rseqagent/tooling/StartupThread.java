@@ -53,6 +53,7 @@ final class StartupThread implements Runnable {
         try {
             runtime.controlPlaneBound(shim.bindControlPlane());
             runtime.drainerStarted(EventDrainer.start(runtime));
+            runtime.startDiagnostics();
         } catch (Throwable t) {
             String cause = AgentStarterImpl.describe(t);
             runtime.controlPlaneFailed(cause);

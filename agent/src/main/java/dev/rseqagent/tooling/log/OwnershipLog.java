@@ -25,6 +25,8 @@ public final class OwnershipLog {
     private final FirstSightLimiter limiter;
     /** Names of live threads by tid, for reports made after a thread's Java side is gone. */
     private final Map<Long, String> names = new ConcurrentHashMap<>();
+    private final OwnershipStats stats = new OwnershipStats();
+    private volatile TransitionListener listener;
 
     public OwnershipLog(Logger logger) {
         this.logger = logger;
@@ -51,6 +53,15 @@ public final class OwnershipLog {
         long tid = report[Report.R_TID];
         String name = names.get(tid);
         log(report, name != null ? name : "tid-" + tid, "allocator");
+    }
+
+    public OwnershipStats stats() {
+        return stats;
+    }
+
+    /** Also tells listener of every printed line (JFR). */
+    public void setListener(TransitionListener listener) {
+        this.listener = listener;
     }
 
     /** A probe that failed: logged, never thrown at the thread. */
@@ -86,8 +97,16 @@ public final class OwnershipLog {
         Mode fromMode = Mode.ofCode(r[Report.R_FROM_MODE]);
         Mode mode = Mode.ofCode(r[Report.R_MODE]);
         boolean firstSight = from == Owner.NEW;
+        stats.onReport(r[Report.R_TID], from, to, mode, r[Report.R_KIND] == Report.KIND_THREAD_EXIT);
         if (!firstSight && from == to && fromMode == mode) {
             return;
+        }
+        if (!firstSight && r[Report.R_KIND] != Report.KIND_THREAD_EXIT) {
+            stats.onTransition();
+        }
+        TransitionListener l = listener;
+        if (l != null) {
+            l.onLine(r, threadName, at);
         }
         if (firstSight && !limiter.admit(to + "/" + mode.label(), System.nanoTime())) {
             return;

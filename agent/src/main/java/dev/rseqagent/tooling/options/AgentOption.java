@@ -17,7 +17,11 @@ public enum AgentOption {
     /** Also rewrite JNA's Native.malloc/free (native code that free()s those pointers breaks). */
     JNA("jna", "off", "on|off"),
     /** How rewritten calls reach the shim: FFM critical downcalls on JDK 22+ (auto), or JNI. */
-    FACADE("facade", "auto", "auto|jni|ffm");
+    FACADE("facade", "auto", "auto|jni|ffm"),
+    /** The MBean dev.rseqagent:type=RseqAgent. */
+    JMX("jmx", "on", "on|off"),
+    /** JFR events (ownership lines, allocator statistics every second of a recording). */
+    JFR("jfr", "on", "on|off");
 
     private final String key;
     private final String defaultValue;

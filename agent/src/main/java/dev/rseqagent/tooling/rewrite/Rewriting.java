@@ -34,6 +34,16 @@ public final class Rewriting {
         return path;
     }
 
+    /** Direct buffers from rewritten allocateDirect calls, still alive. */
+    public long liveDirectBuffers() {
+        return ShimMemory.liveDirectBuffers();
+    }
+
+    /** Their capacity in bytes. */
+    public long liveDirectBytes() {
+        return ShimMemory.liveDirectBytes();
+    }
+
     /** One line for the exit summary: call sites and classes rewritten, skipped, failed. */
     public String summary() {
         return summary.get();

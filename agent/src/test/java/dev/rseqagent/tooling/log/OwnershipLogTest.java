@@ -91,6 +91,30 @@ class OwnershipLogTest {
     }
 
     @Test
+    void statsCountLiveThreadsByOwnerModeAndTransitions() {
+        log.onProbe(firstSight(1, Owner.GLIBC, Mode.RSEQ), "a", "thread-start");
+        log.onProbe(firstSight(2, Owner.NONE, Mode.NONE), "b", "thread-start");
+        log.onProbe(report(2, Owner.NONE, Mode.NONE, Owner.SHIM, Mode.RSEQ), "b", "api");
+        log.onProbe(report(2, Owner.SHIM, Mode.RSEQ, Owner.SHIM, Mode.RSEQ), "b", "api"); // no change
+        assertEquals(Map.of("GLIBC/rseq", 1L, "SHIM/rseq", 1L), log.stats().threadsByOwnerMode());
+        assertEquals(1, log.stats().transitions());
+        assertEquals(2, log.stats().threadsSeen());
+        log.onThreadExit(exit(2, Owner.SHIM, Mode.RSEQ));
+        assertEquals(Map.of("GLIBC/rseq", 1L), log.stats().threadsByOwnerMode(), "an exited thread is gone");
+        assertEquals(1, log.stats().transitions(), "an exit is not a transition");
+    }
+
+    @Test
+    void theListenerHearsEveryPrintedLine() {
+        List<String> heard = new java.util.ArrayList<>();
+        log.setListener((r, thread, at) -> heard.add(thread + "@" + at));
+        log.onProbe(firstSight(7, Owner.GLIBC, Mode.RSEQ), "x", "thread-start");
+        log.onProbe(firstSight(7, Owner.GLIBC, Mode.RSEQ), "x", "api"); // a first sight again (NEW): printed
+        log.onProbe(report(7, Owner.GLIBC, Mode.RSEQ, Owner.GLIBC, Mode.RSEQ), "x", "api"); // nothing new
+        assertEquals(List.of("x@thread-start", "x@api"), heard);
+    }
+
+    @Test
     void firstSightIsLoggedFromNew() {
         long[] r = firstSight(101, Owner.GLIBC, Mode.RSEQ);
         r[Report.R_AREA] = 0x7f00_1234_5000L;

@@ -14,7 +14,8 @@ class OptionParserErrorTest {
 
     private static final String SYNOPSIS =
             "log.level=off|error|warn|info|debug|trace, log=stderr|none|file:<path>, log.format=text|json, "
-            + "packages=<package>[:<package>...], exclude=<package>[:<package>...], jna=on|off, facade=auto|jni|ffm";
+            + "packages=<package>[:<package>...], exclude=<package>[:<package>...], jna=on|off, facade=auto|jni|ffm, "
+            + "jmx=on|off, jfr=on|off";
 
     private static String parseError(String args, Map<String, String> props, Map<String, String> env) {
         OptionParser.Result result = OptionParser.parse(args, props, env);

@@ -32,14 +32,14 @@ class OptionParserTest {
         for (AgentOption option : AgentOption.values()) {
             assertEquals("default", options.sourceOf(option));
         }
-        assertEquals("log.level=info,log=stderr,log.format=text,packages=,exclude=,jna=off,facade=auto",
+        assertEquals("log.level=info,log=stderr,log.format=text,packages=,exclude=,jna=off,facade=auto,jmx=on,jfr=on",
                 options.toString());
     }
 
     @Test
     void agentArgumentsSetEveryOption() {
         AgentOptions options = parseOk("log.level=debug,log=none,log.format=json,packages=com.acme.io:org.Example,"
-                + "exclude=com.acme.io.test,jna=on,facade=jni", Map.of(), Map.of());
+                + "exclude=com.acme.io.test,jna=on,facade=jni,jmx=off,jfr=off", Map.of(), Map.of());
 
         assertEquals("com.acme.io:org.Example", options.get(AgentOption.PACKAGES), "package names keep their case");
         assertEquals("com.acme.io.test", options.get(AgentOption.EXCLUDE));
@@ -62,7 +62,9 @@ class OptionParserTest {
                 "rseq.agent.packages", "io.netty.util.internal",
                 "rseq.agent.exclude", "io.netty.util.internal.logging",
                 "rseq.agent.jna", "off",
-                "rseq.agent.facade", "ffm"), Map.of());
+                "rseq.agent.facade", "ffm",
+                "rseq.agent.jmx", "on",
+                "rseq.agent.jfr", "off"), Map.of());
 
         assertEquals("trace", options.get(AgentOption.LOG_LEVEL));
         assertEquals("file:/var/log/agent.log", options.get(AgentOption.LOG));
@@ -81,7 +83,9 @@ class OptionParserTest {
                 "RSEQ_AGENT_PACKAGES", "com.acme",
                 "RSEQ_AGENT_EXCLUDE", "com.acme.x",
                 "RSEQ_AGENT_JNA", "ON",
-                "RSEQ_AGENT_FACADE", "auto"));
+                "RSEQ_AGENT_FACADE", "auto",
+                "RSEQ_AGENT_JMX", "off",
+                "RSEQ_AGENT_JFR", "on"));
 
         assertEquals("warn", options.get(AgentOption.LOG_LEVEL));
         assertEquals("none", options.get(AgentOption.LOG));

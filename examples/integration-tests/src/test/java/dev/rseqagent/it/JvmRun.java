@@ -99,7 +99,16 @@ final class JvmRun {
         return run(List.of("-p", modulePath, "-m", moduleAndMain), args);
     }
 
-    private Result run(List<String> what, String... args) throws IOException, InterruptedException {
+    /** Starts {@code java -jar jar args} in the background, output to files in dir; the caller waits or kills. */
+    Process startJar(String jar, Path dir, String... args) throws IOException {
+        List<String> cmd = command(List.of("-jar", jar), args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout").toFile())
+                .redirectError(dir.resolve("stderr").toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private List<String> command(List<String> what, String... args) {
         List<String> cmd = new ArrayList<>(launcher);
         cmd.add(jdk.java().toString());
         if (nativeAccess) {
@@ -111,6 +120,11 @@ final class JvmRun {
         cmd.addAll(jvmArgs);
         cmd.addAll(what);
         cmd.addAll(Arrays.asList(args));
+        return cmd;
+    }
+
+    private Result run(List<String> what, String... args) throws IOException, InterruptedException {
+        List<String> cmd = command(what, args);
         Path out = Files.createTempFile("jvm", ".out");
         Path err = Files.createTempFile("jvm", ".err");
         try {

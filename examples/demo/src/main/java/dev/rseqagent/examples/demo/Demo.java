@@ -2,6 +2,8 @@ package dev.rseqagent.examples.demo;
 
 import dev.rseqagent.Rseq;
 import dev.rseqagent.RseqThread;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -11,10 +13,16 @@ import java.util.concurrent.Future;
 /**
  * A small multi-threaded application. Run it under the agent and each thread's
  * rseq owner is logged as the thread starts; each worker then asks the agent
- * to make rseq usable on it and prints what it got.
+ * to make rseq usable on it, allocates native memory (direct buffers and
+ * Unsafe blocks: with packages=dev.rseqagent.examples.demo these come from
+ * the agent's per-CPU caches) and prints what it got.
+ *
+ * <p>Args: {@code [--linger <seconds>]} keeps the JVM up afterwards (to look
+ * at it with JMX or JFR).
  */
 public final class Demo {
     private static final int WORKERS = 4;
+    private static final sun.misc.Unsafe UNSAFE = unsafe();
 
     private Demo() {
     }
@@ -35,6 +43,13 @@ public final class Demo {
         }
         if (agentActive()) {
             System.out.println("demo: " + Rseq.counters());
+            System.out.println("demo: allocations reach the agent's caches through " + Rseq.facadePath() + ": "
+                    + Rseq.allocatorStats());
+        }
+        if (args.length == 2 && args[0].equals("--linger")) {
+            System.out.println("demo: lingering " + args[1] + " s");
+            System.out.flush();
+            Thread.sleep(Long.parseLong(args[1]) * 1000);
         }
     }
 
@@ -44,12 +59,37 @@ public final class Demo {
             sum += i % 7;
         }
         String name = Thread.currentThread().getName();
+        long bytes = allocate();
         if (!agentActive()) {
-            return name + ": checksum " + sum;
+            return name + ": checksum " + sum + ", native bytes touched " + bytes;
         }
         RseqThread state = Rseq.acquireCurrentThread();
-        return name + ": checksum " + sum + ", owner " + state.owner() + ", mode " + state.mode().label()
-                + ", cpu index " + state.cpuIndexSource().label();
+        return name + ": checksum " + sum + ", native bytes touched " + bytes + ", owner " + state.owner() + ", mode "
+                + state.mode().label() + ", cpu index " + state.cpuIndexSource().label();
+    }
+
+    /** Direct buffers and Unsafe blocks, written and freed; returns the bytes touched. */
+    private static long allocate() {
+        long touched = 0;
+        for (int i = 0; i < 10_000; i++) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(256 + (i % 8) * 512);
+            buffer.putLong(0, i);
+            long block = UNSAFE.allocateMemory(64 + (i % 16) * 64);
+            UNSAFE.putLong(block, buffer.getLong(0));
+            touched += buffer.capacity() + 8;
+            UNSAFE.freeMemory(block);
+        }
+        return touched;
+    }
+
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return (sun.misc.Unsafe) f.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private static boolean agentActive() {

@@ -1,0 +1,149 @@
+package dev.rseqagent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What operators see: the MBean (read over JMX from the running demo), JFR events, the exit summary. */
+class DiagnosticsTest {
+    static final String DEMO_JAR = System.getProperty("it.demoJar");
+    static final String DEMO_PACKAGES = "packages=dev.rseqagent.examples.demo";
+
+    static List<Jdk> jdks() {
+        return Jdk.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theMBeanIsReadFromARunningDemo(Jdk jdk, @TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process demo = JvmRun.on(jdk).agentArgs(DEMO_PACKAGES)
+                .jvmArg("-Dcom.sun.management.jmxremote.port=" + port)
+                .jvmArg("-Dcom.sun.management.jmxremote.authenticate=false")
+                .jvmArg("-Dcom.sun.management.jmxremote.ssl=false")
+                .jvmArg("-Dcom.sun.management.jmxremote.host=127.0.0.1")
+                .startJar(DEMO_JAR, dir, "--linger", "60");
+        try {
+            waitForLine(dir.resolve("stdout"), "demo: lingering");
+            JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
+            try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
+                MBeanServerConnection mbs = connector.getMBeanServerConnection();
+                ObjectName name = new ObjectName("dev.rseqagent:type=RseqAgent");
+                TabularData threads = (TabularData) mbs.getAttribute(name, "ThreadsByOwnerMode");
+                long glibcRseq = 0;
+                for (Object row : threads.values()) {
+                    CompositeData entry = (CompositeData) row;
+                    if (entry.get("key").equals("GLIBC/rseq")) {
+                        glibcRseq = (Long) entry.get("value");
+                    }
+                }
+                String context = "threads " + threads + ", " + Files.readString(dir.resolve("stderr"));
+                assertTrue(glibcRseq >= 1, context);
+                assertEquals(jdk.feature >= 22 ? "ffm" : "jni", mbs.getAttribute(name, "FacadePath"));
+                long allocations = (Long) mbs.getAttribute(name, "Allocations");
+                long frees = (Long) mbs.getAttribute(name, "Frees");
+                assertTrue(allocations >= 80_000 && frees >= 40_000, allocations + " allocations, " + frees + " frees");
+                assertTrue((Double) mbs.getAttribute(name, "HitRate") > 0.5, context);
+                assertTrue((Long) mbs.getAttribute(name, "BytesInUse") > 0, context);
+                assertTrue((Long) mbs.getAttribute(name, "PeakBytesInUse") > 0, context);
+                long direct = (Long) mbs.getAttribute(name, "DirectBytesServed");
+                double share = (Double) mbs.getAttribute(name, "DirectPoolShare");
+                assertTrue(direct > 0 && share > 0 && share <= 1, direct + " bytes, share " + share);
+                TabularData options = (TabularData) mbs.getAttribute(name, "Options");
+                assertTrue(options.toString().contains("dev.rseqagent.examples.demo"), options.toString());
+            }
+        } finally {
+            demo.destroy();
+            demo.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void jfrRecordsTransitionsAndAllocatorStatistics(Jdk jdk, @TempDir Path dir) throws Exception {
+        Path recording = dir.resolve("rec.jfr");
+        JvmRun.Result r = JvmRun.on(jdk).agentArgs(DEMO_PACKAGES)
+                .jvmArg("-XX:StartFlightRecording=filename=" + recording)
+                .runJar(DEMO_JAR, "--linger", "3");
+        assertEquals(0, r.exitCode, r.describe());
+        JsonNode events = jfrPrint(jdk, recording);
+        List<String> transitions = new ArrayList<>();
+        int statistics = 0;
+        long maxAllocations = 0;
+        for (JsonNode event : events) {
+            String type = event.get("type").asText();
+            JsonNode values = event.get("values");
+            if (type.equals("dev.rseqagent.OwnershipTransition")) {
+                transitions.add(values.get("threadName").asText() + " " + values.get("from").asText() + "->"
+                        + values.get("to").asText() + "/" + values.get("mode").asText());
+            } else if (type.equals("dev.rseqagent.AllocatorStatistics")) {
+                statistics++;
+                maxAllocations = Math.max(maxAllocations, values.get("allocations").asLong());
+            }
+        }
+        assertTrue(transitions.stream().anyMatch(t -> t.startsWith("pool-1-thread-1 NEW->GLIBC/rseq")),
+                transitions + "\n" + r.describe());
+        assertTrue(statistics >= 2, statistics + " statistics events\n" + r.describe());
+        assertTrue(maxAllocations >= 80_000, "allocations " + maxAllocations);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theExitSummaryIsOneBlock(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).agentArgs(DEMO_PACKAGES).runJar(DEMO_JAR);
+        assertEquals(0, r.exitCode, r.describe());
+        Matcher m = Pattern.compile("INFO rseq-agent summary:\\n"
+                + "  threads:   (\\d+) seen, (\\d+) transitions; live by owner/mode \\{[^}]*GLIBC/rseq=\\d+[^}]*\\}\\n"
+                + "  allocator: (\\d+) allocations, (\\d+) frees, hit rate ([0-9.]+)%, peak ([0-9.]+ [KM]?i?B) in use \\(sampled\\), "
+                + "[0-9.]+ [KM]?i?B committed, \\d+ aborts, \\d+ fallback operations\\n"
+                + "  rewriting: rewrote 3 allocation call sites in 1 classes; 0 classes skipped").matcher(r.stderr);
+        assertTrue(m.find(), r.describe());
+        assertTrue(Integer.parseInt(m.group(1)) >= 5, m.group());
+        assertTrue(Long.parseLong(m.group(3)) >= 80_000 && Long.parseLong(m.group(4)) >= 40_000, m.group());
+        assertTrue(Double.parseDouble(m.group(5)) > 50, m.group());
+    }
+
+    private static JsonNode jfrPrint(Jdk jdk, Path recording) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(jdk.home.resolve("bin/jfr").toString(), "print", "--json", "--events",
+                "dev.rseqagent.OwnershipTransition,dev.rseqagent.AllocatorStatistics", recording.toString())
+                .redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, new String(out, StandardCharsets.UTF_8));
+        return new ObjectMapper().readTree(out).get("recording").get("events");
+    }
+
+    private static void waitForLine(Path file, String line) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            if (Files.exists(file) && Files.readString(file).contains(line)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no '" + line + "' in " + file);
+    }
+}
