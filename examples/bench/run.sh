@@ -16,7 +16,7 @@ jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
   echo "Each JVM is started $rounds times per variant, variants interleaved in one run; medians."
   echo "Time to main: from the parent's fork of \`java\` to the first statement of \`main\` (CLOCK_MONOTONIC in both)."
   echo "Thread start: start + join of an empty thread, mean of 2,000 after 500 warm-up, median over runs."
-  echo "No packages are opted in (no rewriting exists yet): Byte Buddy is not in the agent."
+  echo "No packages are opted in (rewriting off: Byte Buddy's nested jar is never opened); JMX and JFR on (the defaults)."
   echo
   java -cp "$here/target/classes" dev.rseqagent.bench.StartupBench \
     "$top/agent/target/rseq-agent.jar" "$here/target/classes" "$rounds" "$jdk17" "$jdk25"

@@ -27,14 +27,6 @@ public final class JdkFreeGuard {
 
     /** The JDK's reallocateMemory contract over a shim address (bytes already checked by the JDK). */
     public static long reallocate(long address, long bytes) {
-        if (bytes == 0) {
-            ShimMemory.free(address);
-            return 0;
-        }
-        long moved = ShimMemory.realloc(address, bytes);
-        if (moved == 0) {
-            throw new OutOfMemoryError("Unable to allocate " + bytes + " bytes");
-        }
-        return moved;
+        return ShimMemory.reallocateLikeUnsafe(address, bytes);
     }
 }

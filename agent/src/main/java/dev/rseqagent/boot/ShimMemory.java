@@ -87,4 +87,20 @@ public final class ShimMemory {
     static long realloc(long address, long size) {
         return FFM ? FfmMemory.realloc(address, size) : JniMemory.realloc(address, size);
     }
+
+    /**
+     * Unsafe.reallocateMemory's contract over a shim block (size already
+     * checked non-negative): size 0 frees and answers 0; failure is the JDK's error.
+     */
+    static long reallocateLikeUnsafe(long address, long size) {
+        if (size == 0) {
+            free(address);
+            return 0;
+        }
+        long moved = realloc(address, size);
+        if (moved == 0) {
+            throw new OutOfMemoryError("Unable to allocate " + size + " bytes");
+        }
+        return moved;
+    }
 }

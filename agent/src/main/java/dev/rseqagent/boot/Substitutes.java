@@ -37,18 +37,7 @@ public final class Substitutes {
         if (bytes < 0) {
             throw new IllegalArgumentException();
         }
-        if (address == 0) {
-            return allocateMemory(unsafe, bytes);
-        }
-        if (bytes == 0) {
-            ShimMemory.free(address);
-            return 0;
-        }
-        long moved = ShimMemory.realloc(address, bytes);
-        if (moved == 0) {
-            throw new OutOfMemoryError("Unable to allocate " + bytes + " bytes");
-        }
-        return moved;
+        return address == 0 ? allocateMemory(unsafe, bytes) : ShimMemory.reallocateLikeUnsafe(address, bytes);
     }
 
     /** For {@code sun.misc.Unsafe.freeMemory(long)}. */

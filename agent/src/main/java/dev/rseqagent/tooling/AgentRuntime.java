@@ -41,11 +41,6 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
         return rewriting;
     }
 
-    /** JMX and JFR, once the control plane is bound (off the application's start-up path). */
-    void startDiagnostics() {
-        diagnostics.start(ownership);
-    }
-
     Diagnostics diagnostics() {
         return diagnostics;
     }

@@ -38,7 +38,7 @@ final class EventDrainer implements Runnable {
                 if (System.nanoTime() - lastReclaim >= RECLAIM_EVERY_NANOS) {
                     lastReclaim = System.nanoTime();
                     runtime.reclaimIdleCaches();
-                    runtime.diagnostics().sample();
+                    runtime.diagnostics().tick();
                 }
             } catch (Throwable t) {
                 runtime.ownership().probeFailed("rseq-agent-events", t);

@@ -53,7 +53,7 @@ final class StartupThread implements Runnable {
         try {
             runtime.controlPlaneBound(shim.bindControlPlane());
             runtime.drainerStarted(EventDrainer.start(runtime));
-            runtime.startDiagnostics();
+            runtime.diagnostics().start();
         } catch (Throwable t) {
             String cause = AgentStarterImpl.describe(t);
             runtime.controlPlaneFailed(cause);

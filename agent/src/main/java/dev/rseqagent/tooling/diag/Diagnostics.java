@@ -5,13 +5,21 @@ import dev.rseqagent.tooling.options.AgentOption;
 import dev.rseqagent.tooling.options.AgentOptions;
 import dev.rseqagent.tooling.rewrite.Rewriting;
 import java.lang.management.ManagementFactory;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
 import org.slf4j.Logger;
 
 /**
- * JMX, JFR and the exit summary, started off the application's start-up path
- * (once the control plane is bound): each can be turned off, and a failure
- * of one is logged and leaves the rest of the agent running.
+ * JMX, JFR and the exit summary. Setting up JMX or JFR costs the JVM about a
+ * quarter of a second of CPU each, so the agent never does it for them: the
+ * MBean is registered once the platform MBeanServer exists (the application,
+ * -Dcom.sun.management.jmxremote, jcmd or an attaching console made it), the
+ * JFR events once a recording has started; both are checked every second.
+ * Each can be turned off; a failure of one is logged once and leaves the rest
+ * of the agent running.
  */
 public final class Diagnostics {
     public static final String OBJECT_NAME = "dev.rseqagent:type=RseqAgent";
@@ -27,26 +35,72 @@ public final class Diagnostics {
 
     private final AgentMonitor monitor;
     private final Source source;
-    private final AgentOptions options;
+    private final OwnershipLog ownership;
     private final Logger log;
+    private boolean jmxPending;
+    private final AtomicBoolean jfrPending = new AtomicBoolean();
 
     public Diagnostics(OwnershipLog ownership, Source source, AgentOptions options, Logger log) {
         this.monitor = new AgentMonitor(ownership.stats(), source, options);
         this.source = source;
-        this.options = options;
+        this.ownership = ownership;
         this.log = log;
+        this.jmxPending = options.get(AgentOption.JMX).equals("on");
+        this.jfrPending.set(options.get(AgentOption.JFR).equals("on"));
     }
 
-    /** Registers the MBean and the JFR events, as the options say. */
-    public void start(OwnershipLog ownership) {
-        if (options.get(AgentOption.JMX).equals("on")) {
+    /**
+     * Once the control plane is bound: a recording asked for on the command
+     * line starts only after premain, so the events are registered the moment
+     * JFR comes up (a listener: the threads the application starts first are
+     * recorded too); recordings started later (jcmd) are found by {@link #tick}.
+     */
+    public void start() {
+        if (jfrPending.get() && JfrEvents.requestedOnCommandLine()) {
             try {
-                ManagementFactory.getPlatformMBeanServer().registerMBean(monitor, new ObjectName(OBJECT_NAME));
+                FlightRecorder.addListener(new FlightRecorderListener() {
+                    @Override
+                    public void recorderInitialized(FlightRecorder recorder) {
+                        registerJfr();
+                    }
+                });
             } catch (Throwable t) {
+                jfrUnavailable(t);
+            }
+        }
+    }
+
+    /**
+     * Every second, from the event drainer's thread (the only caller): keeps
+     * the peak of bytes in use, and registers the MBean and the JFR events as
+     * soon as JMX or JFR is in use.
+     */
+    public void tick() {
+        monitor.sample();
+        if (jmxPending) {
+            try {
+                if (!MBeanServerFactory.findMBeanServer(null).isEmpty()) {
+                    jmxPending = false;
+                    ManagementFactory.getPlatformMBeanServer().registerMBean(monitor, new ObjectName(OBJECT_NAME));
+                }
+            } catch (Throwable t) {
+                jmxPending = false;
                 log.warn("rseq-agent's MBean {} is not available: {}", OBJECT_NAME, t.toString());
             }
         }
-        if (options.get(AgentOption.JFR).equals("on")) {
+        if (jfrPending.get()) {
+            try {
+                if (FlightRecorder.isInitialized()) {
+                    registerJfr();
+                }
+            } catch (Throwable t) {
+                jfrUnavailable(t);
+            }
+        }
+    }
+
+    private void registerJfr() {
+        if (jfrPending.compareAndSet(true, false)) {
             try {
                 ownership.setListener(JfrEvents.register(monitor));
             } catch (Throwable t) {
@@ -55,9 +109,11 @@ public final class Diagnostics {
         }
     }
 
-    /** Every second, from the event drainer. */
-    public void sample() {
-        monitor.sample();
+    /** No jdk.jfr module in this runtime, say: one line, and no more tries. */
+    private void jfrUnavailable(Throwable t) {
+        if (jfrPending.compareAndSet(true, false)) {
+            log.warn("rseq-agent's JFR events are not available: {}", t.toString());
+        }
     }
 
     /** The block printed at shutdown. */

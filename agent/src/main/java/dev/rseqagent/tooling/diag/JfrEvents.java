@@ -4,19 +4,33 @@ import dev.rseqagent.Mode;
 import dev.rseqagent.Owner;
 import dev.rseqagent.bootstrap.Report;
 import dev.rseqagent.tooling.log.TransitionListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import jdk.jfr.FlightRecorder;
 
 /**
  * The agent's JFR events: ownership lines as they are printed, allocator
  * figures every second of a recording ({@code -XX:StartFlightRecording},
- * {@code jfr print --events dev.rseqagent.*}). Outside a recording they cost
- * a check.
+ * {@code jfr print --events dev.rseqagent.*}). Registered only once a
+ * recording exists (see Diagnostics); outside a recording they cost a check.
  */
 final class JfrEvents implements TransitionListener {
     private final AgentMonitor monitor;
 
     private JfrEvents(AgentMonitor monitor) {
         this.monitor = monitor;
+    }
+
+    /** -XX:StartFlightRecording on this JVM's command line (read from /proc: no management classes). */
+    static boolean requestedOnCommandLine() {
+        try {
+            String cmdline = new String(Files.readAllBytes(Path.of("/proc/self/cmdline")), StandardCharsets.UTF_8);
+            return cmdline.contains("-XX:StartFlightRecording");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Registers both event types and returns the listener for ownership lines. */

@@ -3,7 +3,8 @@ package dev.rseqagent.tooling.diag;
 import java.util.Map;
 
 /**
- * {@code dev.rseqagent:type=RseqAgent}: what the agent sees, in the JVM's own
+ * {@code dev.rseqagent:type=RseqAgent} (registered once the platform
+ * MBeanServer exists): what the agent sees, in the JVM's own
  * tools (jconsole, JMX exporters). Allocator figures are those of the shim's
  * whole process; "cache" counters are sums over the per-CPU caches.
  */

@@ -18,9 +18,9 @@ public enum AgentOption {
     JNA("jna", "off", "on|off"),
     /** How rewritten calls reach the shim: FFM critical downcalls on JDK 22+ (auto), or JNI. */
     FACADE("facade", "auto", "auto|jni|ffm"),
-    /** The MBean dev.rseqagent:type=RseqAgent. */
+    /** The MBean dev.rseqagent:type=RseqAgent, once the platform MBeanServer exists. */
     JMX("jmx", "on", "on|off"),
-    /** JFR events (ownership lines, allocator statistics every second of a recording). */
+    /** JFR events (ownership lines, allocator statistics every second), once a recording exists. */
     JFR("jfr", "on", "on|off");
 
     private final String key;

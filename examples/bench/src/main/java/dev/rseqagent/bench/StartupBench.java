@@ -33,6 +33,7 @@ public final class StartupBench {
         System.out.println("| JDK | variant | time to main, median ms | vs no agent | vs empty agent "
                 + "| thread start+join, median us | vs no agent |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        List<String> doctorRows = new ArrayList<>();
         for (String home : Arrays.copyOfRange(args, 3, args.length)) {
             long[][] toMain = new long[VARIANTS.length][rounds];
             long[][] perThread = new long[VARIANTS.length][rounds];
@@ -44,6 +45,12 @@ public final class StartupBench {
                     perThread[v][r] = Long.parseLong(run(home, jar, classes, agentArgs, "ThreadStarts", "500", "2000"));
                 }
             }
+            long[] doctor = new long[rounds];
+            for (int r = 0; r < rounds; r++) {
+                doctor[r] = doctorWallTime(home, agentJar);
+            }
+            doctorRows.add(String.format(Locale.ROOT, "| %s | %.1f | %.1f |", jdkName(home), median(doctor) / 1e6,
+                    Arrays.stream(doctor).max().getAsLong() / 1e6));
             for (int v = 0; v < VARIANTS.length; v++) {
                 double main = median(toMain[v]) / 1e6;
                 double base = median(toMain[0]) / 1e6;
@@ -55,6 +62,21 @@ public final class StartupBench {
                         thread - threadBase, thread / threadBase);
             }
         }
+        System.out.println();
+        System.out.println("| JDK | doctor (java -jar rseq-agent.jar --json), median wall ms | slowest run, ms |");
+        System.out.println("| --- | --- | --- |");
+        doctorRows.forEach(System.out::println);
+    }
+
+    /** {@code java -jar rseq-agent.jar --json}: the doctor's whole run, JVM start to exit, as a user waits for it. */
+    private static long doctorWallTime(String home, String agentJar) throws Exception {
+        long before = System.nanoTime();
+        Process p = new ProcessBuilder(home + "/bin/java", "-jar", agentJar, "--json")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("the doctor failed on " + home);
+        }
+        return System.nanoTime() - before;
     }
 
     private static long timeToMain(String home, String agentJar, String classes, String agentArgs) throws Exception {

@@ -54,6 +54,9 @@ class DiagnosticsTest {
             try (JMXConnector connector = JMXConnectorFactory.connect(url)) {
                 MBeanServerConnection mbs = connector.getMBeanServerConnection();
                 ObjectName name = new ObjectName("dev.rseqagent:type=RseqAgent");
+                for (int i = 0; i < 100 && !mbs.isRegistered(name); i++) {
+                    Thread.sleep(100); // registered within a second of the platform MBeanServer appearing
+                }
                 TabularData threads = (TabularData) mbs.getAttribute(name, "ThreadsByOwnerMode");
                 long glibcRseq = 0;
                 for (Object row : threads.values()) {

@@ -1,5 +1,7 @@
 package dev.rseqagent.bench.alloc;
 
+import dev.rseqagent.bench.TheUnsafe;
+
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Group;
@@ -34,7 +36,7 @@ public class HandoffBench {
         if (ring.get(slot) != 0) {
             return false;
         }
-        ring.lazySet(slot, Memory.UNSAFE.allocateMemory(size));
+        ring.lazySet(slot, TheUnsafe.UNSAFE.allocateMemory(size));
         head++;
         return true;
     }
@@ -50,7 +52,7 @@ public class HandoffBench {
         }
         ring.lazySet(slot, 0);
         tail++;
-        Memory.UNSAFE.freeMemory(p);
+        TheUnsafe.UNSAFE.freeMemory(p);
         return true;
     }
 
@@ -59,7 +61,7 @@ public class HandoffBench {
         for (int i = 0; i < SLOTS; i++) {
             long p = ring.getAndSet(i, 0);
             if (p != 0) {
-                Memory.UNSAFE.freeMemory(p);
+                TheUnsafe.UNSAFE.freeMemory(p);
             }
         }
     }

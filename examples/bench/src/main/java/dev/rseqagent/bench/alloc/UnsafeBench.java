@@ -1,5 +1,6 @@
 package dev.rseqagent.bench.alloc;
 
+import dev.rseqagent.bench.TheUnsafe;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -13,8 +14,8 @@ public class UnsafeBench {
 
     @Benchmark
     public long allocateFree() {
-        long p = Memory.UNSAFE.allocateMemory(size);
-        Memory.UNSAFE.freeMemory(p);
+        long p = TheUnsafe.UNSAFE.allocateMemory(size);
+        TheUnsafe.UNSAFE.freeMemory(p);
         return p;
     }
 }

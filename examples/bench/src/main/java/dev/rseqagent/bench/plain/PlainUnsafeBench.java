@@ -1,6 +1,5 @@
 package dev.rseqagent.bench.plain;
 
-import java.lang.reflect.Field;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
@@ -12,17 +11,7 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Thread)
 public class PlainUnsafeBench {
-    private static final sun.misc.Unsafe UNSAFE = unsafe();
-
-    private static sun.misc.Unsafe unsafe() {
-        try {
-            Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            return (sun.misc.Unsafe) f.get(null);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final sun.misc.Unsafe UNSAFE = dev.rseqagent.bench.TheUnsafe.UNSAFE;
 
     @Benchmark
     public long allocateFree64() {

@@ -1,15 +1,15 @@
-package dev.rseqagent.bench.alloc;
+package dev.rseqagent.bench;
 
 import java.lang.reflect.Field;
 
-/** The benchmarks' sun.misc.Unsafe. */
-final class Memory {
-    static final sun.misc.Unsafe UNSAFE = unsafe();
+/** sun.misc.Unsafe for the benchmarks (getting it is no allocation call: any package may hold this). */
+public final class TheUnsafe {
+    public static final sun.misc.Unsafe UNSAFE = get();
 
-    private Memory() {
+    private TheUnsafe() {
     }
 
-    static sun.misc.Unsafe unsafe() {
+    private static sun.misc.Unsafe get() {
         try {
             Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
             f.setAccessible(true);
