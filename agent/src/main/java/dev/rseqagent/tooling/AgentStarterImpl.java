@@ -71,8 +71,8 @@ public final class AgentStarterImpl implements AgentStarter {
                     throw failure;
                 }
                 runtime = startWith(platform, shim, main, parsed.options(), log);
-                if (runtime != null) {
-                    startRewriting(parsed.options(), inst, shim, runtime, log);
+                if (runtime != null && !parsed.options().get(AgentOption.PACKAGES).isEmpty()) {
+                    startRewriting(parsed.options(), inst, shim, runtime, log); // no class of it loads otherwise
                 }
             } catch (Throwable t) {
                 String cause = describe(t);
