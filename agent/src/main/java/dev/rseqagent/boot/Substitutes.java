@@ -1,6 +1,7 @@
 package dev.rseqagent.boot;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * What rewritten call sites call instead of the JDK's and JNA's allocation
@@ -16,6 +17,7 @@ public final class Substitutes {
 
     /** For {@code sun.misc.Unsafe.allocateMemory(long)}: the JDK's checks and errors. */
     public static long allocateMemory(sun.misc.Unsafe unsafe, long bytes) {
+        Objects.requireNonNull(unsafe); // as the replaced call on a null receiver
         if (bytes < 0) {
             throw new IllegalArgumentException();
         }
@@ -31,6 +33,7 @@ public final class Substitutes {
 
     /** For {@code sun.misc.Unsafe.reallocateMemory(long, long)}. */
     public static long reallocateMemory(sun.misc.Unsafe unsafe, long address, long bytes) {
+        Objects.requireNonNull(unsafe);
         if (address != 0 && !ShimMemory.inArena(address)) {
             return unsafe.reallocateMemory(address, bytes); // the JDK's block stays the JDK's
         }
@@ -42,6 +45,7 @@ public final class Substitutes {
 
     /** For {@code sun.misc.Unsafe.freeMemory(long)}. */
     public static void freeMemory(sun.misc.Unsafe unsafe, long address) {
+        Objects.requireNonNull(unsafe);
         if (ShimMemory.inArena(address)) {
             ShimMemory.free(address);
         } else {

@@ -32,6 +32,8 @@ final class CallSiteTransformer implements ClassFileTransformer {
     final AtomicLong sites = new AtomicLong();
     final AtomicLong skipped = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
+    /** While the installer retransforms the classes loaded before the agent: those count as rewritten. */
+    volatile boolean retransformingLoaded;
 
     CallSiteTransformer(Instrumentation inst, List<Replacement> replacements, List<String> include, List<String> exclude,
             Class<?> facade, Logger log) {
@@ -92,9 +94,11 @@ final class CallSiteTransformer implements ClassFileTransformer {
             if (module != null && module.isNamed() && !module.canRead(facade.getModule())) {
                 inst.redefineModule(module, Set.of(facade.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
             }
-            classes.incrementAndGet();
-            sites.addAndGet(count[0]);
-            log.debug("rewrote {} allocation call sites in {}", count[0], name);
+            if (classBeingRedefined == null || retransformingLoaded) { // not again when another agent retransforms
+                classes.incrementAndGet();
+                sites.addAndGet(count[0]);
+                log.debug("rewrote {} allocation call sites in {}", count[0], name);
+            }
             return rewritten;
         } catch (Throwable t) {
             failed.incrementAndGet();

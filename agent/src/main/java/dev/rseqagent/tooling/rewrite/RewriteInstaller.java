@@ -52,6 +52,7 @@ final class RewriteInstaller {
                 loaded.add(type);
             }
         }
+        callSites.retransformingLoaded = true;
         for (Class<?> type : loaded) {
             try {
                 inst.retransformClasses(type); // one by one: one failure leaves the others rewritten
@@ -59,6 +60,7 @@ final class RewriteInstaller {
                 log.warn("could not retransform {}; it is left unchanged: {}", type.getName(), t.toString());
             }
         }
+        callSites.retransformingLoaded = false;
         return loaded.size();
     }
 

@@ -23,6 +23,7 @@ final class JvmRun {
     private final Jdk jdk;
     private final List<String> launcher = new ArrayList<>();
     private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> agentsBefore = new ArrayList<>();
     private final List<String> classPath = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private String agentArgs;
@@ -62,6 +63,12 @@ final class JvmRun {
 
     JvmRun glibcRseqOff() {
         return env("GLIBC_TUNABLES", TUNABLE_OFF);
+    }
+
+    /** Another -javaagent, placed before rseq-agent's on the command line (its premain runs first). */
+    JvmRun agentBefore(String jar) {
+        agentsBefore.add("-javaagent:" + jar);
+        return this;
     }
 
     JvmRun jvmArg(String arg) {
@@ -114,6 +121,7 @@ final class JvmRun {
         if (nativeAccess) {
             cmd.addAll(jdk.nativeAccessFlags());
         }
+        cmd.addAll(agentsBefore);
         if (agent) {
             cmd.add("-javaagent:" + AGENT_JAR + (agentArgs != null ? "=" + agentArgs : ""));
         }

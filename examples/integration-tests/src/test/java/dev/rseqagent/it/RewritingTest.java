@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rseqagent.it.alloc.DirectApp;
+import dev.rseqagent.it.alloc.EarlyAllocating;
 import dev.rseqagent.it.alloc.JnaApp;
 import dev.rseqagent.it.alloc.UnsafeApp;
+import dev.rseqagent.it.apps.EarlyLoaderAgent;
 import dev.rseqagent.it.apps.LoaderApp;
 import dev.rseqagent.it.netty.NettyApp;
 import dev.rseqagent.it.plain.PlainApp;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -35,9 +41,14 @@ class RewritingTest {
 
     /** Every CHECK line says ok, and there are some. */
     static void assertChecksPass(JvmRun.Result r) {
+        assertChecksPassing(r, 4);
+    }
+
+    /** Every CHECK line says ok, and there are at least min of them. */
+    static void assertChecksPassing(JvmRun.Result r, int min) {
         assertEquals(0, r.exitCode, r.describe());
         List<String> checks = r.stdoutLines().stream().filter(l -> l.startsWith("CHECK ")).collect(Collectors.toList());
-        assertTrue(checks.size() >= 4, r.describe());
+        assertTrue(checks.size() >= min, r.describe());
         assertEquals(List.of(), checks.stream().filter(l -> !l.endsWith(" ok")).collect(Collectors.toList()), r.describe());
         assertTrue(r.stdout.contains("CHECKS failures=0"), r.describe());
     }
@@ -159,5 +170,21 @@ class RewritingTest {
                 .run(NettyApp.class);
         assertChecksPass(r);
         assertTrue(r.stderr.contains("in packages [io.netty.util.internal]"), r.describe());
+    }
+
+    /** A class loaded before rseq-agent's premain (by an agent listed first) is rewritten by retransformation. */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void classesLoadedBeforeTheAgentAreRetransformed(Jdk jdk, @TempDir Path dir) throws Exception {
+        Path early = dir.resolve("early-agent.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", EarlyLoaderAgent.class.getName());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(early), manifest)) {
+            out.flush();
+        }
+        JvmRun.Result r = JvmRun.on(jdk).agentBefore(early.toString()).agentArgs(ALLOC).run(EarlyAllocating.class);
+        assertChecksPassing(r, 1);
+        assertTrue(r.stderr.contains("(1 loaded before the agent)"), r.describe());
     }
 }
