@@ -115,6 +115,36 @@ class DiagnosticsTest {
         assertTrue(maxAllocations >= 80_000, "allocations " + maxAllocations);
     }
 
+    /** A recording started later with jcmd: the events are registered within a second and recorded. */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void jfrStartedLaterByJcmd(Jdk jdk, @TempDir Path dir) throws Exception {
+        Process demo = JvmRun.on(jdk).agentArgs(DEMO_PACKAGES).startJar(DEMO_JAR, dir, "--linger", "30");
+        try {
+            waitForLine(dir.resolve("stdout"), "demo: lingering");
+            Path recording = dir.resolve("late.jfr");
+            Process jcmd = new ProcessBuilder(jdk.home.resolve("bin/jcmd").toString(), Long.toString(demo.pid()),
+                    "JFR.start", "name=late", "duration=4s", "filename=" + recording).redirectErrorStream(true).start();
+            String said = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(jcmd.waitFor(30, TimeUnit.SECONDS) && jcmd.exitValue() == 0, said);
+            for (int i = 0; i < 200 && !(Files.exists(recording) && Files.size(recording) > 0); i++) {
+                Thread.sleep(100); // written when the 4 s recording ends
+            }
+            Thread.sleep(500);
+            int statistics = 0;
+            for (JsonNode event : jfrPrint(jdk, recording)) {
+                if (event.get("type").asText().equals("dev.rseqagent.AllocatorStatistics")) {
+                    statistics++;
+                    assertTrue(event.get("values").get("allocations").asLong() >= 80_000, event.toString());
+                }
+            }
+            assertTrue(statistics >= 1, statistics + " statistics events; jcmd said: " + said);
+        } finally {
+            demo.destroy();
+            demo.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("jdks")
     void theExitSummaryIsOneBlock(Jdk jdk) throws Exception {
