@@ -8,12 +8,11 @@ import java.lang.management.ManagementFactory;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import java.util.concurrent.atomic.AtomicBoolean;
-import jdk.jfr.FlightRecorder;
-import jdk.jfr.FlightRecorderListener;
 import org.slf4j.Logger;
 
 /**
- * JMX, JFR and the exit summary. Setting up JMX or JFR costs the JVM about a
+ * JMX, JFR and the exit summary (no JMX or JFR type is touched before it is
+ * needed: this class is made at premain). Setting up JMX or JFR costs the JVM about a
  * quarter of a second of CPU each, so the agent never does it for them: the
  * MBean is registered once the platform MBeanServer exists (the application,
  * -Dcom.sun.management.jmxremote, jcmd or an attaching console made it), the
@@ -58,12 +57,7 @@ public final class Diagnostics {
     public void start() {
         if (jfrPending.get() && JfrEvents.requestedOnCommandLine()) {
             try {
-                FlightRecorder.addListener(new FlightRecorderListener() {
-                    @Override
-                    public void recorderInitialized(FlightRecorder recorder) {
-                        registerJfr();
-                    }
-                });
+                JfrEvents.whenRecorderStarts(this::registerJfr);
             } catch (Throwable t) {
                 jfrUnavailable(t);
             }
@@ -90,7 +84,7 @@ public final class Diagnostics {
         }
         if (jfrPending.get()) {
             try {
-                if (FlightRecorder.isInitialized()) {
+                if (JfrEvents.recorderRunning()) {
                     registerJfr();
                 }
             } catch (Throwable t) {

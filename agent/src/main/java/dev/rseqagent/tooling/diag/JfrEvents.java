@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
 
 /**
  * The agent's JFR events: ownership lines as they are printed, allocator
@@ -31,6 +32,21 @@ final class JfrEvents implements TransitionListener {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Whether the JVM's flight recorder is up (a recording runs or ran). */
+    static boolean recorderRunning() {
+        return FlightRecorder.isInitialized();
+    }
+
+    /** Runs action once the flight recorder comes up (at once if it is up). */
+    static void whenRecorderStarts(Runnable action) {
+        FlightRecorder.addListener(new FlightRecorderListener() {
+            @Override
+            public void recorderInitialized(FlightRecorder recorder) {
+                action.run();
+            }
+        });
     }
 
     /** Registers both event types and returns the listener for ownership lines. */
