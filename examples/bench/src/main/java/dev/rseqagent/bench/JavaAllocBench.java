@@ -87,6 +87,13 @@ public final class JavaAllocBench {
                 out.add(String.format(Locale.ROOT, "| %s | %d | %d | %.2f%s | %.2f%s | %.2fx | %s |", row.label, feature,
                         row.threads, base, unit, agent, unit, ratio, row.target));
             }
+            if (feature >= 22) { // why facade=auto takes FFM here: both sides under the agent
+                String[] params = {"size", "64"};
+                double jni = score(jdk, feature, "alloc.UnsafeBench", params, 1, false, agentJar + "=facade=jni", iterations);
+                double ffm = score(jdk, feature, "alloc.UnsafeBench", params, 1, false, agentJar, iterations);
+                out.add(String.format(Locale.ROOT, "| Unsafe 64 B: facade=jni (left) vs ffm critical downcalls (right) | %d | 1 "
+                        + "| %.2f ns | %.2f ns | %.2fx | (FFM where it is faster) |", feature, jni, ffm, ffm / jni));
+            }
             for (String kind : new String[] {"pooled", "adaptive"}) {
                 for (String size : new String[] {"64", "4096"}) {
                     double ns = score(jdk, feature, "plain.NettyAllocatorBench",
@@ -109,8 +116,11 @@ public final class JavaAllocBench {
         if (feature >= 23) {
             jvmArgs.add("--sun-misc-unsafe-memory-access=allow");
         }
-        if (agentJar != null) {
-            jvmArgs.add("-javaagent:" + agentJar + "=packages=" + OPTED_IN + ",log=none");
+        if (agentJar != null) { // "jar" or "jar=extra,options"
+            int eq = agentJar.indexOf('=');
+            String extra = eq < 0 ? "" : "," + agentJar.substring(eq + 1);
+            jvmArgs.add("-javaagent:" + (eq < 0 ? agentJar : agentJar.substring(0, eq)) + "=packages=" + OPTED_IN
+                    + ",log=none" + extra);
         }
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("dev\\.rseqagent\\.bench\\." + include.replace(".", "\\.") + "\\.")
