@@ -2,18 +2,19 @@ package dev.rseqagent.tooling;
 
 import dev.rseqagent.bootstrap.Report;
 import dev.rseqagent.bootstrap.RseqBridge;
+import dev.rseqagent.tooling.diag.Diagnostics;
 import dev.rseqagent.tooling.log.OwnershipLog;
+import dev.rseqagent.tooling.options.AgentOptions;
 import dev.rseqagent.tooling.rewrite.Rewriting;
 import dev.rseqagent.tooling.shim.ControlPlane;
 import java.util.concurrent.CountDownLatch;
-import dev.rseqagent.tooling.diag.Diagnostics;
-import dev.rseqagent.tooling.options.AgentOptions;
 import org.slf4j.Logger;
 
 /**
  * The running agent: probes through the shim's control plane and logs what
- * changed. The control plane is bound in the background after premain; a
- * call that needs it before then waits for it.
+ * changed; the hub the API, the diagnostics and the shutdown hook read. The
+ * control plane is bound in the background after premain; a call that needs
+ * it before then waits for it (the diagnostics never wait).
  */
 final class AgentRuntime implements RseqBridge, Diagnostics.Source {
     private final OwnershipLog ownership;

@@ -4,8 +4,9 @@ import dev.rseqagent.bootstrap.Report;
 
 /**
  * A daemon thread that logs the reports the shim makes on its own (thread
- * exits), with one last drain at JVM shutdown (AgentRuntime's hook) so none is lost; every second
- * it also lets the allocator give back what idle CPUs' caches hold.
+ * exits, the allocator's acquires); AgentRuntime's shutdown hook drains the
+ * rest, so none is lost. Every second it also lets the allocator give back
+ * what idle CPUs' caches hold, and ticks the diagnostics.
  */
 final class EventDrainer implements Runnable {
     private static final int BATCH = 64;
