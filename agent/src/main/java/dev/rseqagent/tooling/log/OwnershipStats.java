@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * printed or summarised.
  */
 public final class OwnershipStats {
-    private final Map<Long, String> ownerModeByTid = new ConcurrentHashMap<>();
+    /** owner ordinal * 16 + mode ordinal: a small Integer, cached by the JDK, so a thread start allocates no key text. */
+    private final Map<Long, Integer> ownerModeByTid = new ConcurrentHashMap<>();
     private final AtomicLong transitions = new AtomicLong();
     private final AtomicLong threadsSeen = new AtomicLong();
 
@@ -25,7 +26,7 @@ public final class OwnershipStats {
         if (exited) {
             ownerModeByTid.remove(tid);
         } else {
-            ownerModeByTid.put(tid, to.name() + "/" + mode.label());
+            ownerModeByTid.put(tid, to.ordinal() * 16 + mode.ordinal());
         }
     }
 
@@ -36,8 +37,9 @@ public final class OwnershipStats {
     /** Live threads by "OWNER/mode", sorted by key. */
     public Map<String, Long> threadsByOwnerMode() {
         Map<String, Long> counts = new TreeMap<>();
-        for (String ownerMode : ownerModeByTid.values()) {
-            counts.merge(ownerMode, 1L, Long::sum);
+        for (int ownerMode : ownerModeByTid.values()) {
+            String key = Owner.values()[ownerMode / 16].name() + "/" + Mode.values()[ownerMode % 16].label();
+            counts.merge(key, 1L, Long::sum);
         }
         return counts;
     }
