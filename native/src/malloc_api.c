@@ -74,9 +74,10 @@ RSEQAGENT_EXPORT void *rseqagent_malloc_fast(size_t size)
                                                                           memory_order_acquire)))
         return NULL;
     int cls = _rseqagent_size_class_inline(size ? size : 1);
-    void *p = _rseqagent_cache_try_alloc(area, cls);
-    if (p)
-        CACHED_UNPOISON(p, cls);
+    void *p;
+    if (_rseqagent_cache_pop(area, cls, &p) != 0)
+        return NULL;
+    CACHED_UNPOISON(p, cls);
     return p;
 }
 
@@ -89,7 +90,7 @@ RSEQAGENT_EXPORT int rseqagent_free_fast(void *p)
     if (RSEQAGENT_DEBUG_BUILD || rseqagent_unlikely(cls < 0 || (uintptr_t)area <= RSEQAGENT_CS_AREA_FALLBACK))
         return 1;
     CACHED_POISON(p, cls);
-    if (rseqagent_likely(_rseqagent_cache_try_free(area, cls, p)))
+    if (rseqagent_likely(_rseqagent_cache_push(area, cls, p) == 0))
         return 0;
     CACHED_UNPOISON(p, cls); /* still the caller's: it takes the full path */
     return 1;

@@ -70,6 +70,15 @@ static inline void *_rseqagent_thread_pointer(void)
 #define RSEQAGENT_INJECT_CLOBBER
 #endif
 
+/* counter(region, cls)++, the counter array starting in_page bytes into the region's stats
+ * page (addr and tmp are scratch registers; a plain add: only this CPU's sequences write it). */
+#define RSEQAGENT_ASM_COUNT(addr, tmp, in_page)                                  \
+    "add %[" addr "], %[region], %[cls], lsl #3\n\t"                           \
+    "add %[" addr "], %[" addr "], #" RSEQAGENT_XSTR(RSEQAGENT_SLAB_STATS_PAGE) ", lsl #12\n\t" \
+    "ldr %[" tmp "], [%[" addr "], #" RSEQAGENT_XSTR(in_page) "]\n\t"        \
+    "add %[" tmp "], %[" tmp "], #1\n\t"                                      \
+    "str %[" tmp "], [%[" addr "], #" RSEQAGENT_XSTR(in_page) "]\n\t"
+
 /* region = base + (cpu << RSEQAGENT_SLAB_REGION_SHIFT), with cpu = *idx checked < ncpus (else
  * label 5); first the area must still be registered (cpu_id >= 0). */
 #define RSEQAGENT_ASM_REGION(region)                                             \
@@ -100,11 +109,7 @@ static inline int _rseqagent_rseq_pop_slab(void *area, const uint32_t *idx, char
         "b.eq 5f\n\t"
         "add %[out], %[region], %[cur], lsl #3\n\t"  /* out = slot(region, cur - 1) */
         "ldur %[out], [%[out], #-8]\n\t"
-        "add %[beg], %[region], %[cls], lsl #3\n\t"  /* hits(region, cls)++ */
-        "add %[beg], %[beg], #" RSEQAGENT_XSTR(RSEQAGENT_SLAB_STATS_PAGE) ", lsl #12\n\t"
-        "ldr %[cur], [%[beg]]\n\t"
-        "add %[cur], %[cur], #1\n\t"
-        "str %[cur], [%[beg]]\n\t"
+        RSEQAGENT_ASM_COUNT("beg", "cur", 0)         /* hits(region, cls)++ */
         RSEQAGENT_ASM_INJECT
         "sub %[h], %[h], #1\n\t"                     /* header(region, cls) = h - 1: commit */
         "str %[h], [%[region], %[cls], lsl #3]\n\t"
@@ -135,12 +140,7 @@ static inline int _rseqagent_rseq_push_slab(void *area, const uint32_t *idx, cha
         "cmp %[cur], %[end]\n\t"                     /* if cur == end: fail (full) */
         "b.eq 5f\n\t"
         "str %[item], [%[region], %[cur], lsl #3]\n\t" /* slot(region, cur) = item */
-        "add %[end], %[region], %[cls], lsl #3\n\t"  /* frees(region, cls)++ */
-        "add %[end], %[end], #" RSEQAGENT_XSTR(RSEQAGENT_SLAB_STATS_PAGE) ", lsl #12\n\t"
-        "add %[end], %[end], #" RSEQAGENT_XSTR(RSEQAGENT_SLAB_FREES_IN_PAGE) "\n\t"
-        "ldr %[cur], [%[end]]\n\t"
-        "add %[cur], %[cur], #1\n\t"
-        "str %[cur], [%[end]]\n\t"
+        RSEQAGENT_ASM_COUNT("end", "cur", RSEQAGENT_SLAB_FREES_IN_PAGE) /* frees(region, cls)++ */
         RSEQAGENT_ASM_INJECT
         "add %[h], %[h], #1\n\t"                     /* header(region, cls) = h + 1: commit */
         "str %[h], [%[region], %[cls], lsl #3]\n\t"

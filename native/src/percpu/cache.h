@@ -39,20 +39,17 @@ struct _rseqagent_cpu_figures {
 };
 void _rseqagent_cache_cpu_stats(uint32_t cpu, struct _rseqagent_cpu_figures *out);
 
-/* One pop from the region of the thread whose rseq area is area; NULL when empty or aborted. */
-static inline void *_rseqagent_cache_try_alloc(void *area, int cls)
+/* One pop / push on the region of the thread whose rseq area is area: the slab sequence's result. */
+static inline int _rseqagent_cache_pop(void *area, int cls, void **item)
 {
-    void *item;
-    int rc = _rseqagent_slab_pop(&_rseqagent_cache_slab, area,
-                                 (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, &item);
-    return rc == 0 ? item : NULL;
+    return _rseqagent_slab_pop(&_rseqagent_cache_slab, area,
+                               (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, item);
 }
 
-/* One push; 0 when full or aborted (p is then still the caller's). */
-static inline int _rseqagent_cache_try_free(void *area, int cls, void *p)
+static inline int _rseqagent_cache_push(void *area, int cls, void *p)
 {
     return _rseqagent_slab_push(&_rseqagent_cache_slab, area,
-                                (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, p) == 0;
+                                (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, p);
 }
 
 /* An object of cls, or NULL when memory is exhausted. */
@@ -62,8 +59,7 @@ static inline void *_rseqagent_cache_alloc(int cls)
     void *item;
     int rc = 1;
     if (rseqagent_likely((uintptr_t)area > RSEQAGENT_CS_AREA_FALLBACK)) {
-        rc = _rseqagent_slab_pop(&_rseqagent_cache_slab, area,
-                                 (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, &item);
+        rc = _rseqagent_cache_pop(area, cls, &item);
         if (rseqagent_likely(rc == 0))
             return item;
     }
@@ -76,8 +72,7 @@ static inline void _rseqagent_cache_free(int cls, void *p)
     void *area = _rseqagent_tls_cs_area;
     int rc = 1;
     if (rseqagent_likely((uintptr_t)area > RSEQAGENT_CS_AREA_FALLBACK)) {
-        rc = _rseqagent_slab_push(&_rseqagent_cache_slab, area,
-                                  (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, p);
+        rc = _rseqagent_cache_push(area, cls, p);
         if (rseqagent_likely(rc == 0))
             return;
     }

@@ -18,7 +18,9 @@ import org.slf4j.Logger;
  */
 final class AgentRuntime implements RseqBridge, Diagnostics.Source {
     private final OwnershipLog ownership;
-    private final Diagnostics diagnostics;
+    private final AgentOptions options;
+    private final Logger log;
+    private Diagnostics diagnostics; // made off premain, on first use
     private static final long BIND_WAIT_MS = 30_000;
     private final CountDownLatch bound = new CountDownLatch(1);
     private volatile ControlPlane controlPlane;
@@ -28,7 +30,8 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
 
     AgentRuntime(OwnershipLog ownership, AgentOptions options, Logger log) {
         this.ownership = ownership;
-        this.diagnostics = new Diagnostics(ownership, this, options, log);
+        this.options = options;
+        this.log = log;
     }
 
     @Override
@@ -42,7 +45,11 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
         return rewriting;
     }
 
-    Diagnostics diagnostics() {
+    /** Made on first use (the start-up thread, the drainer, or the shutdown hook), never on premain's path. */
+    synchronized Diagnostics diagnostics() {
+        if (diagnostics == null) {
+            diagnostics = new Diagnostics(ownership, this, options, log);
+        }
         return diagnostics;
     }
 
@@ -127,7 +134,7 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
                     d.drainRemaining();
                 }
                 ownership.flush();
-                diagnostics.logExitSummary();
+                diagnostics().logExitSummary();
             }
         });
     }

@@ -16,7 +16,7 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
     @Override
     public String doLayout(ILoggingEvent event) {
         StringBuilder sb = new StringBuilder(200).append('{');
-        string(sb, "ts");
+        JsonText.string(sb, "ts");
         sb.append(":\"");
         LogTime.appendIsoUtc(sb, event.getTimeStamp());
         sb.append('"');
@@ -39,16 +39,12 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
     }
 
     private static void field(StringBuilder sb, String key, Object value) {
-        string(sb, key);
+        JsonText.string(sb, key);
         sb.append(':');
         if (value instanceof Long || value instanceof Integer) {
             sb.append(value);
         } else {
-            string(sb, String.valueOf(value));
+            JsonText.string(sb, String.valueOf(value));
         }
-    }
-
-    static void string(StringBuilder sb, String s) {
-        JsonText.string(sb, s);
     }
 }

@@ -6,7 +6,6 @@ import dev.rseqagent.Owner;
 import dev.rseqagent.bootstrap.Report;
 import dev.rseqagent.tooling.shim.Errno;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.spi.LoggingEventBuilder;
 
@@ -19,12 +18,10 @@ import org.slf4j.spi.LoggingEventBuilder;
  */
 public final class OwnershipLog {
     static final int FIRST_SIGHTS_PER_SECOND = 100;
-    private static final int MAX_NAMES = 1 << 16;
 
     private final Logger logger;
     private final FirstSightLimiter limiter;
-    /** Names of live threads by tid, for reports made after a thread's Java side is gone. */
-    private final Map<Long, String> names = new ConcurrentHashMap<>();
+    /** The live threads seen: names for reports made after a thread's Java side is gone, and the figures. */
     private final OwnershipStats stats = new OwnershipStats();
     private volatile TransitionListener listener;
 
@@ -35,24 +32,18 @@ public final class OwnershipLog {
 
     /** A probe made on the calling thread; {@code at} says where (premain, thread-start, api). */
     public void onProbe(long[] report, String threadName, String at) {
-        if (names.size() < MAX_NAMES || names.containsKey(report[Report.R_TID])) {
-            names.put(report[Report.R_TID], threadName); // bounded: past it, exits print tid-<n>
-        }
+        stats.remember(report[Report.R_TID], threadName);
         log(report, threadName, at);
     }
 
     /** A thread exited; its shim state is gone. */
     public void onThreadExit(long[] report) {
-        long tid = report[Report.R_TID];
-        String name = names.remove(tid);
-        log(report, name != null ? name : "tid-" + tid, "thread-exit");
+        log(report, stats.nameOf(report[Report.R_TID]), "thread-exit"); // log() then forgets the thread
     }
 
     /** The allocator's first call on a thread made rseq usable there (a transition no probe saw). */
     public void onAllocatorAcquire(long[] report) {
-        long tid = report[Report.R_TID];
-        String name = names.get(tid);
-        log(report, name != null ? name : "tid-" + tid, "allocator");
+        log(report, stats.nameOf(report[Report.R_TID]), "allocator");
     }
 
     public OwnershipStats stats() {

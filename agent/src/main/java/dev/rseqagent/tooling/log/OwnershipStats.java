@@ -8,25 +8,59 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the ownership reports add up to, for JMX and the exit summary: the
- * owner/mode of every live thread the agent has seen, transitions, and
- * threads seen in all. Fed by {@link OwnershipLog} with every report,
- * printed or summarised.
+ * The live threads the agent has seen, one entry per kernel tid: its name
+ * (for reports made after its Java side is gone) and its owner/mode (for JMX
+ * and the exit summary); plus transitions and threads seen in all. Fed by
+ * {@link OwnershipLog} with every report, printed or summarised. Bounded:
+ * past {@value #MAX_THREADS} live threads, new ones are counted but not
+ * remembered (their exits print tid-n, and they are missing by owner/mode).
  */
 public final class OwnershipStats {
-    /** owner ordinal * 16 + mode ordinal: a small Integer, cached by the JDK, so a thread start allocates no key text. */
-    private final Map<Long, Integer> ownerModeByTid = new ConcurrentHashMap<>();
+    static final int MAX_THREADS = 1 << 16;
+
+    /** name, and owner ordinal * 16 + mode ordinal; one object per thread, written by the reports about it. */
+    private static final class SeenThread {
+        final String name;
+        volatile int ownerMode = -1;
+
+        SeenThread(String name) {
+            this.name = name;
+        }
+    }
+
+    private final Map<Long, SeenThread> threads = new ConcurrentHashMap<>();
     private final AtomicLong transitions = new AtomicLong();
     private final AtomicLong threadsSeen = new AtomicLong();
+
+    /** A probe on the thread itself: its current name. */
+    void remember(long tid, String name) {
+        SeenThread seen = threads.get(tid);
+        if (seen == null ? threads.size() < MAX_THREADS : !seen.name.equals(name)) {
+            SeenThread renamed = new SeenThread(name);
+            if (seen != null) {
+                renamed.ownerMode = seen.ownerMode;
+            }
+            threads.put(tid, renamed);
+        }
+    }
+
+    /** The thread's name when last probed, or tid-n. */
+    String nameOf(long tid) {
+        SeenThread seen = threads.get(tid);
+        return seen != null ? seen.name : "tid-" + tid;
+    }
 
     void onReport(long tid, Owner from, Owner to, Mode mode, boolean exited) {
         if (from == Owner.NEW) {
             threadsSeen.incrementAndGet();
         }
         if (exited) {
-            ownerModeByTid.remove(tid);
-        } else {
-            ownerModeByTid.put(tid, to.ordinal() * 16 + mode.ordinal());
+            threads.remove(tid);
+            return;
+        }
+        SeenThread seen = threads.get(tid);
+        if (seen != null) {
+            seen.ownerMode = to.ordinal() * 16 + mode.ordinal();
         }
     }
 
@@ -37,9 +71,12 @@ public final class OwnershipStats {
     /** Live threads by "OWNER/mode", sorted by key. */
     public Map<String, Long> threadsByOwnerMode() {
         Map<String, Long> counts = new TreeMap<>();
-        for (int ownerMode : ownerModeByTid.values()) {
-            String key = Owner.values()[ownerMode / 16].name() + "/" + Mode.values()[ownerMode % 16].label();
-            counts.merge(key, 1L, Long::sum);
+        for (SeenThread seen : threads.values()) {
+            int ownerMode = seen.ownerMode;
+            if (ownerMode >= 0) {
+                String key = Owner.values()[ownerMode / 16].name() + "/" + Mode.values()[ownerMode % 16].label();
+                counts.merge(key, 1L, Long::sum);
+            }
         }
         return counts;
     }
