@@ -43,21 +43,38 @@ __attribute__((noinline, cold)) static void *large_alloc(size_t size)
     return p;
 }
 
+/*
+ * The fast paths are a pop or push on the calling thread's per-CPU stack and
+ * nothing else: no check that the class tables exist (a library constructor
+ * builds them, size_class.c), no errno, no test of the result. Everything
+ * else is in the out-of-line slow halves below them.
+ */
+/* fast_rc: what the fast pop returned (the generic path counts it). */
+__attribute__((noinline)) static void *small_alloc_slow(int cls, int fast_rc)
+{
+    void *p = _rseqagent_cache_alloc_generic(cls, fast_rc);
+    if (rseqagent_unlikely(!p)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    CACHED_UNPOISON(p, cls);
+    RSEQAGENT_DEBUG_HANDED_OUT(p);
+    return p;
+}
+
 RSEQAGENT_EXPORT void *rseqagent_malloc(size_t size)
 {
     if (rseqagent_unlikely(size > RSEQAGENT_MAX_SMALL))
         return large_alloc(size);
-    if (rseqagent_unlikely(!atomic_load_explicit(&_rseqagent_classes_ready, memory_order_acquire)))
-        _rseqagent_class_count(); /* builds the tables once */
-    int cls = _rseqagent_size_class_inline(size ? size : 1);
-    void *p = _rseqagent_cache_alloc(cls);
-    if (rseqagent_unlikely(!p))
-        errno = ENOMEM;
-    else {
+    int cls = _rseqagent_size_class_inline(size); /* 0 bytes: the smallest class */
+    void *p;
+    int rc = _rseqagent_cache_try_pop(cls, &p);
+    if (rseqagent_likely(rc == 0)) {
         CACHED_UNPOISON(p, cls);
         RSEQAGENT_DEBUG_HANDED_OUT(p);
+        return p;
     }
-    return p;
+    return small_alloc_slow(cls, rc);
 }
 
 /*
@@ -67,30 +84,23 @@ RSEQAGENT_EXPORT void *rseqagent_malloc(size_t size)
  */
 RSEQAGENT_EXPORT void *rseqagent_malloc_fast(size_t size)
 {
-    void *area = _rseqagent_tls_cs_area;
-    if (RSEQAGENT_DEBUG_BUILD || rseqagent_unlikely(size > RSEQAGENT_MAX_SMALL ||
-                                                    (uintptr_t)area <= RSEQAGENT_CS_AREA_FALLBACK ||
-                                                    !atomic_load_explicit(&_rseqagent_classes_ready,
-                                                                          memory_order_acquire)))
+    if (rseqagent_unlikely(size > RSEQAGENT_MAX_SMALL))
         return NULL;
-    int cls = _rseqagent_size_class_inline(size ? size : 1);
+    int cls = _rseqagent_size_class_inline(size);
     void *p;
-    if (_rseqagent_cache_pop(area, cls, &p) != 0)
-        return NULL;
+    if (RSEQAGENT_DEBUG_BUILD || _rseqagent_cache_try_pop(cls, &p) != 0)
+        return NULL; /* debug builds: every block goes through the tracking full path */
     CACHED_UNPOISON(p, cls);
     return p;
 }
 
 RSEQAGENT_EXPORT int rseqagent_free_fast(void *p)
 {
-    void *area = _rseqagent_tls_cs_area;
-    if (!p)
-        return 0;
     int cls = _rseqagent_block_class(p);
-    if (RSEQAGENT_DEBUG_BUILD || rseqagent_unlikely(cls < 0 || (uintptr_t)area <= RSEQAGENT_CS_AREA_FALLBACK))
-        return 1;
+    if (RSEQAGENT_DEBUG_BUILD || rseqagent_unlikely(cls < 0))
+        return p ? 1 : 0;
     CACHED_POISON(p, cls);
-    if (rseqagent_likely(_rseqagent_cache_push(area, cls, p) == 0))
+    if (rseqagent_likely(_rseqagent_cache_try_push(cls, p) == 0))
         return 0;
     CACHED_UNPOISON(p, cls); /* still the caller's: it takes the full path */
     return 1;
@@ -105,23 +115,33 @@ __attribute__((noinline, cold)) static void large_free(void *p)
     }
 }
 
-RSEQAGENT_EXPORT void rseqagent_free(void *p)
+/* Everything but a small block's fast push: the generic push, large spans, libc's pointers, refusals. */
+__attribute__((noinline)) static void free_slow(void *p, int cls, int fast_rc)
 {
-    if (!p)
-        return;
-    int cls = _rseqagent_block_class(p);
-    if (rseqagent_likely(cls >= 0)) {
-        RSEQAGENT_DEBUG_GIVEN_BACK(p);
-        CACHED_POISON(p, cls);
-        _rseqagent_cache_free(cls, p);
+    if (cls >= 0) {
+        _rseqagent_cache_free_generic(cls, p, fast_rc);
     } else if (cls == RSEQAGENT_BLOCK_LARGE) {
         RSEQAGENT_DEBUG_GIVEN_BACK(p);
         large_free(p);
     } else if (cls == RSEQAGENT_BLOCK_NOT_OURS) {
-        free(p); /* not ours: libc's */
+        free(p); /* not ours: libc's (NULL included) */
     } else {
         RSEQAGENT_DEBUG_NOT_A_BLOCK(p); /* release builds: refused, never a crash */
     }
+}
+
+RSEQAGENT_EXPORT void rseqagent_free(void *p)
+{
+    int cls = _rseqagent_block_class(p); /* NULL is outside the arena */
+    int rc = 1;
+    if (rseqagent_likely(cls >= 0)) {
+        RSEQAGENT_DEBUG_GIVEN_BACK(p);
+        CACHED_POISON(p, cls);
+        rc = _rseqagent_cache_try_push(cls, p);
+        if (rseqagent_likely(rc == 0))
+            return;
+    }
+    free_slow(p, cls, rc);
 }
 
 RSEQAGENT_EXPORT size_t rseqagent_usable_size(void *p)

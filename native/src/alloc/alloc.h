@@ -34,8 +34,8 @@ unsigned _rseqagent_class_batch(int cls);
 size_t _rseqagent_class_span_pages(int cls);
 
 /*
- * The same tables for inline use on the fast path. pre: the table is built
- * (_rseqagent_classes_ready; any function above builds it).
+ * The same tables for inline use on the fast path, built by a library
+ * constructor (and by the first call of any function above, whichever is first).
  */
 #define RSEQAGENT_CLASS_MID_STEP 128u
 #define RSEQAGENT_CLASS_RECIP_SHIFT 44 /* exact division for offsets < 2^20 (any span) */
@@ -47,7 +47,6 @@ struct _rseqagent_class_fast {
 extern unsigned char _rseqagent_class_tiny[];
 extern unsigned char _rseqagent_class_mid[];
 extern struct _rseqagent_class_fast _rseqagent_class_fast[];
-extern _Atomic int _rseqagent_classes_ready;
 
 static inline int _rseqagent_size_class_inline(size_t size)
 {
@@ -91,8 +90,8 @@ struct _rseqagent_page_entry {
 };
 
 extern struct _rseqagent_page_entry *_rseqagent_page_map;
-extern _Atomic(uintptr_t) _rseqagent_arena_base; /* published (release) after the page map */
-extern _Atomic(size_t) _rseqagent_arena_bytes;
+extern _Atomic(uintptr_t) _rseqagent_arena_base;
+extern _Atomic(size_t) _rseqagent_arena_bytes; /* 0 until the arena exists; published (release) last */
 
 #define RSEQAGENT_BLOCK_NOT_OURS (-3) /* outside the arena */
 #define RSEQAGENT_BLOCK_INVALID (-2)  /* inside, but not the start of a live block */
@@ -101,9 +100,9 @@ extern _Atomic(size_t) _rseqagent_arena_bytes;
 /* The class of the live block starting at p, or one of RSEQAGENT_BLOCK_*. No lock: see above. */
 static inline int _rseqagent_block_class(const void *p)
 {
-    uintptr_t base = atomic_load_explicit(&_rseqagent_arena_base, memory_order_acquire);
-    uintptr_t off = (uintptr_t)p - base;
-    if (!base || off >= atomic_load_explicit(&_rseqagent_arena_bytes, memory_order_relaxed))
+    size_t bytes = atomic_load_explicit(&_rseqagent_arena_bytes, memory_order_acquire);
+    uintptr_t off = (uintptr_t)p - atomic_load_explicit(&_rseqagent_arena_base, memory_order_relaxed);
+    if (off >= bytes) /* no arena yet: bytes is 0 */
         return RSEQAGENT_BLOCK_NOT_OURS;
     const struct _rseqagent_page_entry *e = &_rseqagent_page_map[off >> RSEQAGENT_PAGE_SHIFT];
     if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != RSEQAGENT_PAGE_LIVE)

@@ -8,14 +8,13 @@
  * multiple of a power-of-two class's size up to 4 KiB, so objects carved
  * from the (page aligned) span start are naturally aligned.
  *
- * The table is built once (pthread_once). Lookup: a byte table indexed by
+ * The table is built once (pthread_once), at load (a constructor). Lookup: a byte table indexed by
  * (size + 15) >> 4 up to 1 KiB, another by (size + 127) >> 7 above (classes
  * there are at least 256 bytes apart, so no 128-byte step straddles two).
  * Both, and each class's reciprocal for division-free "is this offset an
  * object boundary?", are read inline on the fast path (alloc.h).
  */
 #include <pthread.h>
-#include <stdatomic.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -47,7 +46,6 @@ static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 unsigned char _rseqagent_class_tiny[LOOKUP_LIMIT / TINY_STEP + 1];
 unsigned char _rseqagent_class_mid[RSEQAGENT_MAX_SMALL / RSEQAGENT_CLASS_MID_STEP + 1];
 struct _rseqagent_class_fast _rseqagent_class_fast[MAX_CLASSES];
-_Atomic int _rseqagent_classes_ready;
 
 static unsigned batch_for(size_t size)
 {
@@ -95,7 +93,6 @@ static void build_fast_tables(void)
         _rseqagent_class_fast[c].recip = (((uint64_t)1 << RSEQAGENT_CLASS_RECIP_SHIFT) + classes[c].size - 1) /
                                          classes[c].size;
     }
-    atomic_store_explicit(&_rseqagent_classes_ready, 1, memory_order_release);
 }
 
 static void build_table(void)
@@ -117,6 +114,12 @@ static void build_table(void)
 static inline void ensure_table(void)
 {
     pthread_once(&table_once, build_table);
+}
+
+/* At load, before anyone can call the fast paths, which read the tables unchecked. */
+__attribute__((constructor)) static void build_table_at_load(void)
+{
+    ensure_table();
 }
 
 int _rseqagent_class_count(void)

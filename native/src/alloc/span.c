@@ -127,8 +127,8 @@ static void reserve_arena(void)
     for (unsigned i = 0; i <= EXACT_LISTS; i++)
         exact_head[i] = NO_PAGE;
     large_head = NO_PAGE;
-    atomic_store_explicit(&_rseqagent_arena_bytes, bytes, memory_order_relaxed);
-    atomic_store_explicit(&_rseqagent_arena_base, (uintptr_t)base, memory_order_release);
+    atomic_store_explicit(&_rseqagent_arena_base, (uintptr_t)base, memory_order_relaxed);
+    atomic_store_explicit(&_rseqagent_arena_bytes, bytes, memory_order_release); /* publishes it all */
 }
 
 int _rseqagent_arena_init(void)
@@ -139,9 +139,8 @@ int _rseqagent_arena_init(void)
 
 int _rseqagent_arena_owns(const void *p)
 {
-    uintptr_t base = atomic_load_explicit(&_rseqagent_arena_base, memory_order_acquire);
-    size_t bytes = atomic_load_explicit(&_rseqagent_arena_bytes, memory_order_relaxed);
-    return base && (uintptr_t)p - base < bytes;
+    size_t bytes = atomic_load_explicit(&_rseqagent_arena_bytes, memory_order_acquire);
+    return (uintptr_t)p - atomic_load_explicit(&_rseqagent_arena_base, memory_order_relaxed) < bytes;
 }
 
 static inline char *page_address(uint32_t page)

@@ -39,44 +39,34 @@ struct _rseqagent_cpu_figures {
 };
 void _rseqagent_cache_cpu_stats(uint32_t cpu, struct _rseqagent_cpu_figures *out);
 
-/* One pop / push on the region of the thread whose rseq area is area: the slab sequence's result. */
-static inline int _rseqagent_cache_pop(void *area, int cls, void **item)
+/*
+ * One pop / push on the calling thread's region, if it may use the slabs:
+ * 0 done; 1 empty / full, or the thread is not in rseq mode; -1 aborted.
+ */
+static inline int _rseqagent_cache_try_pop(int cls, void **item)
 {
+    void *area = _rseqagent_tls_cs_area;
+    if (rseqagent_unlikely((uintptr_t)area <= RSEQAGENT_CS_AREA_FALLBACK))
+        return 1;
     return _rseqagent_slab_pop(&_rseqagent_cache_slab, area,
                                (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, item);
 }
 
-static inline int _rseqagent_cache_push(void *area, int cls, void *p)
-{
-    return _rseqagent_slab_push(&_rseqagent_cache_slab, area,
-                                (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, p);
-}
-
-/* An object of cls, or NULL when memory is exhausted. */
-static inline void *_rseqagent_cache_alloc(int cls)
+static inline int _rseqagent_cache_try_push(int cls, void *p)
 {
     void *area = _rseqagent_tls_cs_area;
-    void *item;
-    int rc = 1;
-    if (rseqagent_likely((uintptr_t)area > RSEQAGENT_CS_AREA_FALLBACK)) {
-        rc = _rseqagent_cache_pop(area, cls, &item);
-        if (rseqagent_likely(rc == 0))
-            return item;
-    }
-    return _rseqagent_cache_alloc_generic(cls, rc);
+    if (rseqagent_unlikely((uintptr_t)area <= RSEQAGENT_CS_AREA_FALLBACK))
+        return 1;
+    return _rseqagent_slab_push(&_rseqagent_cache_slab, area,
+                                (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, p);
 }
 
 /* pre: p is an object of cls handed out by this allocator. */
 static inline void _rseqagent_cache_free(int cls, void *p)
 {
-    void *area = _rseqagent_tls_cs_area;
-    int rc = 1;
-    if (rseqagent_likely((uintptr_t)area > RSEQAGENT_CS_AREA_FALLBACK)) {
-        rc = _rseqagent_cache_push(area, cls, p);
-        if (rseqagent_likely(rc == 0))
-            return;
-    }
-    _rseqagent_cache_free_generic(cls, p, rc);
+    int rc = _rseqagent_cache_try_push(cls, p);
+    if (rseqagent_unlikely(rc != 0))
+        _rseqagent_cache_free_generic(cls, p, rc);
 }
 
 #endif

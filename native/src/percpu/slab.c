@@ -46,7 +46,7 @@ int _rseqagent_slab_init_current(const struct _rseqagent_slab *slab, void *area,
     for (uint64_t c = 0; c < slab->nclasses; c++) {
         uint32_t end = begin + capacity[c];
         uint32_t cpu;
-        int rc = _rseqagent_rseq_cmpeqz_store_header(area, idx, slab->base, slab->ncpus, c,
+        int rc = _rseqagent_rseq_cmpeqz_store_header(slab, area, idx, c,
                                                      _rseqagent_slab_header(begin, begin, end), &cpu);
         if (rc < 0)
             return -1;

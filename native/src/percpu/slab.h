@@ -30,6 +30,13 @@ struct _rseqagent_slab {
     uint64_t nclasses;
 };
 
+/* The sequences themselves, one header per architecture (spec: percpu/pseudocode.h). */
+#if defined(__x86_64__)
+#include "seq_x86_64.h"
+#elif defined(__aarch64__)
+#include "seq_aarch64.h"
+#endif
+
 /* A region's counters page: hits per class, then the slow path's events (per CPU). */
 struct _rseqagent_slab_stats {
     uint64_t hits[RSEQAGENT_SLAB_MAX_CLASSES];  /* written by the pop sequence */
@@ -111,7 +118,7 @@ int _rseqagent_slab_init_current(const struct _rseqagent_slab *slab, void *area,
 static inline int _rseqagent_slab_pop(const struct _rseqagent_slab *slab, void *area, const uint32_t *idx,
                                       int cls, void **item)
 {
-    int rc = _rseqagent_rseq_pop_slab(area, idx, slab->base, slab->ncpus, (uint64_t)cls, item);
+    int rc = _rseqagent_rseq_pop_slab(slab, area, idx, (uint64_t)cls, item);
     if (rc == 0)
         RSEQAGENT_TSAN_RECEIVE(*item);
     return rc;
@@ -122,7 +129,7 @@ static inline int _rseqagent_slab_push(const struct _rseqagent_slab *slab, void 
                                        int cls, void *item)
 {
     RSEQAGENT_TSAN_PUBLISH(item);
-    return _rseqagent_rseq_push_slab(area, idx, slab->base, slab->ncpus, (uint64_t)cls, item);
+    return _rseqagent_rseq_push_slab(slab, area, idx, (uint64_t)cls, item);
 }
 
 /* Objects of cls in all regions' stacks; exact only while nobody pushes or pops. */
