@@ -15,7 +15,7 @@ gcc $cflags "$here/c/rss_churn.c" $srcs -o "$out/rss_churn" -ldl -lpthread
 {
   echo "# Allocator: rseq-agent against glibc malloc"
   echo
-  echo "Measured by \`examples/bench/run-alloc.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -r), glibc $(ldd --version | head -1 | sed 's/.* //'); medians of 11 interleaved runs, 2,000,000 operations each."
+  echo "Measured by \`examples/bench/run-alloc.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -r), glibc $(ldd --version | head -1 | sed 's/.* //'); medians of 21 interleaved runs, 3,000,000 operations each."
   echo
   "$out/alloc_bench"
   # peak RSS varies run to run (glibc's arenas most): medians of 5 interleaved runs

@@ -23,8 +23,8 @@
 #include "percpu/slab.h"
 #include "rseqagent.h"
 
-#define REPS 11
-#define PAIRS 2000000L
+#define REPS 21
+#define PAIRS 3000000L
 #define RING 1024
 
 struct allocator {

@@ -1,6 +1,8 @@
 /*
  * central.c — per-class central free lists: the per-CPU caches refill from
- * and overflow to them in batches. One mutex per class.
+ * and overflow to them in batches. One mutex per class, adaptive: it is held
+ * for a batch at most, so a contender spins briefly before it sleeps (a
+ * producer refilling while a consumer spills would otherwise meet in futex).
  *
  * Each span of a class has a record (hung off the span's owner word, see
  * span.c) with an allocation bitmap, one bit per object slot. The bitmap is
@@ -18,6 +20,7 @@
  * Lock order: a class lock, then span.c's lock (taken inside span calls).
  * The atfork hooks take every class lock in ascending order, then span's.
  */
+#define _GNU_SOURCE /* PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -53,7 +56,7 @@ struct central_class {
 };
 
 static struct central_class central[MAX_CLASSES] = {
-    [0 ... MAX_CLASSES - 1] = { .lock = PTHREAD_MUTEX_INITIALIZER },
+    [0 ... MAX_CLASSES - 1] = { .lock = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP },
 };
 static int central_count;
 static pthread_once_t central_once = PTHREAD_ONCE_INIT;

@@ -1,6 +1,6 @@
 /*
  * pseudocode.h — the specification every architecture's per-CPU slab
- * sequences implement (arch/<arch>.h). Each is one rseq critical section on
+ * sequences implement (percpu/seq_<arch>.h). Each is one rseq critical section on
  * the calling thread's current CPU: the kernel restarts it at the abort
  * handler if the thread is preempted, migrated or signalled inside, so the
  * single committing store is the only write other threads on that CPU can

@@ -5,7 +5,9 @@
  * They are asm goto: a failed compare and an abort leave straight for the
  * caller's labels, and success falls through, so after inlining the caller
  * branches once and no status register is kept. Outputs are used only on
- * the fall-through path (all a compiler promises for asm goto outputs).
+ * the fall-through path (all a compiler promises for asm goto outputs), and
+ * each is marked volatile: GCC 12 deleted an asm goto whose outputs went
+ * unused, although asm goto is meant to be volatile already.
  */
 #ifndef RSEQAGENT_SEQ_X86_64_H
 #define RSEQAGENT_SEQ_X86_64_H

@@ -41,6 +41,11 @@ int _rseqagent_slab_init(struct _rseqagent_slab *slab, uint64_t ncpus, uint64_t 
 int _rseqagent_slab_init_current(const struct _rseqagent_slab *slab, void *area, const uint32_t *idx,
                                  const uint16_t *capacity)
 {
+    /* The common call (a stack found empty or full): the region is ready. Headers are
+     * set in class order and never go back to zero, so a set last header says so. */
+    uint32_t now = *(const volatile uint32_t *)idx;
+    if (now < slab->ncpus && _rseqagent_slab_headers(slab, now)[slab->nclasses - 1] != 0)
+        return 0;
     uint32_t begin = (uint32_t)slab->nclasses;
     uint32_t cpu_first = UINT32_MAX;
     for (uint64_t c = 0; c < slab->nclasses; c++) {

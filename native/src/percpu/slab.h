@@ -2,7 +2,7 @@
  * slab.h — per-CPU slabs, mechanics only: one region per CPU (or per mm_cid)
  * holding a bounded stack of free objects per size class; push and pop on
  * the calling thread's current CPU, each one rseq critical section
- * (arch/<arch>.h, spec in percpu/pseudocode.h). Capacities come from the
+ * (percpu/seq_<arch>.h, spec in percpu/pseudocode.h). Capacities come from the
  * caller (percpu/cache.c decides them); this layer never allocates objects.
  *
  * Regions live in one reservation, touched only when a CPU first uses its
