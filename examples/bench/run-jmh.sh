@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# run-jmh.sh [ITERATIONS] — builds the project and runs the Java allocation
+# run-jmh.sh [ITERATIONS [ROUNDS]] — builds the project and runs the Java allocation
 # benchmarks (JMH) with and without the agent, on JDK 17 and Temurin 25, in
 # one run; writes JMH-RESULTS.md beside this script. Not part of the tests.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-iterations=${1:-5}
+iterations=${1:-3}
+rounds=${2:-3}
 jdk25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 (cd "$top" && mvn -B -q package -DskipTests)
@@ -13,12 +14,13 @@ cp="$here/target/classes:$(cat "$here/target/bench.classpath")"
 {
   echo "# Java allocation: rewritten calls against the JDK"
   echo
-  echo "Measured by \`examples/bench/run-jmh.sh $iterations\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -r), $(ldd --version | head -1 | sed 's/.* //') glibc."
-  echo "JMH 1.37, one fork per cell, $iterations x 1 s warm-up and $iterations x 1 s measurement; -Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxDirectMemorySize=256m on both sides,"
+  echo "Measured by \`examples/bench/run-jmh.sh $iterations $rounds\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -r), $(ldd --version | head -1 | sed 's/.* //') glibc."
+  echo "JMH 1.37; each side of a ratio in $rounds rounds, the sides alternating, one fork per round, $iterations x 1 s warm-up and $iterations x 1 s measurement; medians of the rounds."
+  echo "-Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxDirectMemorySize=256m on both sides,"
   echo "the agent side adds \`-javaagent:rseq-agent.jar=packages=dev.rseqagent.bench.alloc,log=none\` (facade: JNI on 17, FFM critical downcalls on 25)."
   echo "Ratios are rseq-agent / JDK from the same run: below 1 is faster for times, above 1 is faster for throughput."
   echo
-  java -cp "$cp" dev.rseqagent.bench.JavaAllocBench "$top/agent/target/rseq-agent.jar" "$iterations" "$jdk17" "$jdk25" 2> "$here/target/jmh-progress.log"
+  java -cp "$cp" dev.rseqagent.bench.JavaAllocBench "$top/agent/target/rseq-agent.jar" "$iterations" "$rounds" "$jdk17" "$jdk25" 2> "$here/target/jmh-progress.log"
 } > "$here/JMH-RESULTS.md.tmp"
 mv "$here/JMH-RESULTS.md.tmp" "$here/JMH-RESULTS.md"
 cat "$here/JMH-RESULTS.md"

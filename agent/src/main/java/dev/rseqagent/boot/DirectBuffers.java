@@ -5,7 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Direct buffers over shim memory that the JDK accounts for as its own: the
@@ -26,9 +26,12 @@ final class DirectBuffers {
     private static final MethodHandle UNRESERVE; // (long size, long cap) void
     private static final MethodHandle WRAP;      // (long address, int cap) ByteBuffer
     private static final MethodHandle CLEANER;   // (Object referent, Runnable action) void
-    /** Live buffers and their capacity: the share of the JDK's "direct" pool the shim serves. */
-    static final AtomicLong LIVE_BUFFERS = new AtomicLong();
-    static final AtomicLong LIVE_BYTES = new AtomicLong();
+    /**
+     * Live buffers and their capacity: the share of the JDK's "direct" pool the shim serves.
+     * Striped: threads allocating and the cleaner releasing never contend on one counter.
+     */
+    static final LongAdder LIVE_BUFFERS = new LongAdder();
+    static final LongAdder LIVE_BYTES = new LongAdder();
 
     static {
         try {
@@ -84,8 +87,8 @@ final class DirectBuffers {
         try {
             ByteBuffer buffer = (ByteBuffer) WRAP.invokeExact(address, capacity);
             CLEANER.invokeExact((Object) buffer, (Runnable) new Release(address, size, capacity));
-            LIVE_BUFFERS.incrementAndGet();
-            LIVE_BYTES.addAndGet(capacity);
+            LIVE_BUFFERS.increment();
+            LIVE_BYTES.add(capacity);
             return buffer;
         } catch (Throwable t) {
             ShimMemory.free(address);
@@ -118,8 +121,8 @@ final class DirectBuffers {
         public void run() {
             ShimMemory.free(address);
             unreserve(size, capacity);
-            LIVE_BUFFERS.decrementAndGet();
-            LIVE_BYTES.addAndGet(-capacity);
+            LIVE_BUFFERS.decrement();
+            LIVE_BYTES.add(-capacity);
         }
     }
 }

@@ -51,12 +51,12 @@ public final class ShimMemory {
 
     /** Direct buffers made by rewritten allocateDirect calls and not yet released. */
     public static long liveDirectBuffers() {
-        return DirectBuffers.LIVE_BUFFERS.get();
+        return DirectBuffers.LIVE_BUFFERS.sum();
     }
 
     /** Their capacity in bytes (what they count for in the JDK's "direct" buffer pool). */
     public static long liveDirectBytes() {
-        return DirectBuffers.LIVE_BYTES.get();
+        return DirectBuffers.LIVE_BYTES.sum();
     }
 
     /** Exact: address is the start of a block of the shim's (handed out, or cached after a free). */

@@ -22,7 +22,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * measured in the same run. Heap, direct-memory limit, GC and forks are
  * pinned; only -javaagent differs between the two sides of a ratio.
  *
- * <p>Args: agent jar, iterations (warm-up and measurement, 1 s each), then JDK homes.
+ * <p>Each side of a ratio is run in several rounds, the two sides alternating
+ * (base, agent, base, agent, ...), one fork each: this machine's speed drifts
+ * by tens of percent within minutes, and alternation spreads the drift over
+ * both sides. Each side's score is the median of its rounds.
+ *
+ * <p>Args: agent jar, iterations (warm-up and measurement, 1 s each), rounds, then JDK homes.
  */
 public final class JavaAllocBench {
     private static final String OPTED_IN = "dev.rseqagent.bench.alloc";
@@ -52,6 +57,7 @@ public final class JavaAllocBench {
     public static void main(String[] args) throws Exception {
         String agentJar = args[0];
         int iterations = Integer.parseInt(args[1]);
+        int rounds = Integer.parseInt(args[2]);
         List<Row> rows = List.of(
                 new Row("Unsafe allocate+free 64 B", "alloc.UnsafeBench", new String[] {"size", "64"}, 1, false,
                         "<= 0.5x (17), <= 0.45x (25)"),
@@ -75,22 +81,33 @@ public final class JavaAllocBench {
         List<String> netty = new ArrayList<>();
         netty.add("| Netty allocator (no agent) | JDK | size | directBuffer+release |");
         netty.add("| --- | --- | --- | --- |");
-        for (int i = 2; i < args.length; i++) {
+        for (int i = 3; i < args.length; i++) {
             Path jdk = Path.of(args[i]);
             int feature = feature(jdk);
             for (Row row : rows) {
-                double base = score(jdk, feature, row.include, row.params, row.threads, row.throughput, null, iterations);
-                double agent = score(jdk, feature, row.include, row.params, row.threads, row.throughput, agentJar,
-                        iterations);
-                double ratio = agent / base;
+                double[] base = new double[rounds];
+                double[] agent = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    base[r] = score(jdk, feature, row.include, row.params, row.threads, row.throughput, null, iterations);
+                    agent[r] = score(jdk, feature, row.include, row.params, row.threads, row.throughput, agentJar,
+                            iterations);
+                }
+                double ratio = median(agent) / median(base);
                 String unit = row.throughput ? " ops/us" : " ns";
                 out.add(String.format(Locale.ROOT, "| %s | %d | %d | %.2f%s | %.2f%s | %.2fx | %s |", row.label, feature,
-                        row.threads, base, unit, agent, unit, ratio, row.target));
+                        row.threads, median(base), unit, median(agent), unit, ratio, row.target));
             }
             if (feature >= 22) { // why facade=auto takes FFM here: both sides under the agent
                 String[] params = {"size", "64"};
-                double jni = score(jdk, feature, "alloc.UnsafeBench", params, 1, false, agentJar + "=facade=jni", iterations);
-                double ffm = score(jdk, feature, "alloc.UnsafeBench", params, 1, false, agentJar, iterations);
+                double[] jnis = new double[rounds];
+                double[] ffms = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    jnis[r] = score(jdk, feature, "alloc.UnsafeBench", params, 1, false, agentJar + "=facade=jni",
+                            iterations);
+                    ffms[r] = score(jdk, feature, "alloc.UnsafeBench", params, 1, false, agentJar, iterations);
+                }
+                double jni = median(jnis);
+                double ffm = median(ffms);
                 out.add(String.format(Locale.ROOT, "| Unsafe 64 B: facade=jni (left) vs ffm critical downcalls (right) | %d | 1 "
                         + "| %.2f ns | %.2f ns | %.2fx | (FFM where it is faster) |", feature, jni, ffm, ffm / jni));
             }
@@ -144,6 +161,13 @@ public final class JavaAllocBench {
         // throughput rows count blocks handed over (HandoffBench's "handoffs"), not attempts
         return throughput ? result.getSecondaryResults().get("handoffs").getScore()
                 : result.getPrimaryResult().getScore();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static int feature(Path jdk) throws java.io.IOException {
