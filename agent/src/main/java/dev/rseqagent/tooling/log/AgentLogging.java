@@ -47,10 +47,13 @@ public final class AgentLogging {
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(level, Level.INFO));
         String warning = null;
+        // Factories and a nested class, not constructors here: verifying this class would
+        // otherwise load both layouts and the file appender (~5 ms of start-up) to check
+        // them against their supertypes, whichever the options choose.
         LayoutBase<ILoggingEvent> layout = options.get(AgentOption.LOG_FORMAT).equals("json")
-                ? new JsonLayout() : new TextLayout();
+                ? JsonLayout.create() : TextLayout.create();
         Appender<ILoggingEvent> appender = target.startsWith("file:")
-                ? fileAppender(context, layout, target.substring("file:".length())) : null;
+                ? FileTarget.appender(context, layout, target.substring("file:".length())) : null;
         if (appender == null || !appender.isStarted()) {
             if (appender != null) {
                 warning = "cannot write the agent log to " + target.substring("file:".length())
@@ -78,12 +81,14 @@ public final class AgentLogging {
         return start(context, appender, layout, "stderr");
     }
 
-    private static Appender<ILoggingEvent> fileAppender(LoggerContext context, LayoutBase<ILoggingEvent> layout,
-            String path) {
-        FileAppender<ILoggingEvent> appender = new FileAppender<>();
-        appender.setFile(path);
-        appender.setAppend(true);
-        return start(context, appender, layout, "file");
+    /** Loaded only when the log goes to a file. */
+    private static final class FileTarget {
+        static Appender<ILoggingEvent> appender(LoggerContext context, LayoutBase<ILoggingEvent> layout, String path) {
+            FileAppender<ILoggingEvent> appender = new FileAppender<>();
+            appender.setFile(path);
+            appender.setAppend(true);
+            return start(context, appender, layout, "file");
+        }
     }
 
     private static Appender<ILoggingEvent> start(LoggerContext context, OutputStreamAppender<ILoggingEvent> appender,

@@ -13,6 +13,11 @@ import org.slf4j.event.KeyValuePair;
  * with the same keys as the text lines; numbers stay numbers.
  */
 public final class JsonLayout extends LayoutBase<ILoggingEvent> {
+    /** A new layout, typed as its supertype (see AgentLogging.configure). */
+    public static LayoutBase<ILoggingEvent> create() {
+        return new JsonLayout();
+    }
+
     @Override
     public String doLayout(ILoggingEvent event) {
         StringBuilder sb = new StringBuilder(200).append('{');

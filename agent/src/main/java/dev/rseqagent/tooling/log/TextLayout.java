@@ -9,6 +9,11 @@ import org.slf4j.event.KeyValuePair;
 
 /** {@code 2026-11-26T12:34:56.789Z [rseq-agent] INFO message key=value ...}: one line per event. */
 public final class TextLayout extends LayoutBase<ILoggingEvent> {
+    /** A new layout, typed as its supertype (see AgentLogging.configure). */
+    public static LayoutBase<ILoggingEvent> create() {
+        return new TextLayout();
+    }
+
     @Override
     public String doLayout(ILoggingEvent event) {
         StringBuilder sb = new StringBuilder(160);
