@@ -38,9 +38,7 @@ static inline int _rseqagent_rseq_pop_slab(const struct _rseqagent_slab *slab, v
     uint64_t region, h, cur, beg;
     void *out;
     __asm__ __volatile__ goto(
-        RSEQAGENT_ASM_CS_DESCRIPTOR
-        RSEQAGENT_ASM_ARM_CS("region", "area")
-        "1:\n\t"
+        RSEQAGENT_ASM_BEGIN("region")
         RSEQAGENT_ASM_REGION("region")
         "ldr %[h], [%[region], %[cls], lsl #3]\n\t"  /* h = header(region, cls) */
         "and %[cur], %[h], #0xffff\n\t"              /* cur = current(h) */
@@ -53,8 +51,7 @@ static inline int _rseqagent_rseq_pop_slab(const struct _rseqagent_slab *slab, v
         RSEQAGENT_ASM_INJECT
         "sub %[h], %[h], #1\n\t"                     /* header(region, cls) = h - 1: commit */
         "str %[h], [%[region], %[cls], lsl #3]\n\t"
-        "2:\n\t"
-        RSEQAGENT_ASM_ABORT
+        RSEQAGENT_ASM_END
         : [out] "=&r"(out), [region] "=&r"(region), [h] "=&r"(h), [cur] "=&r"(cur), [beg] "=&r"(beg)
         : RSEQAGENT_ASM_INPUTS
         : "memory", "cc" RSEQAGENT_INJECT_CLOBBER
@@ -73,9 +70,7 @@ static inline int _rseqagent_rseq_push_slab(const struct _rseqagent_slab *slab, 
 {
     uint64_t region, h, cur, end;
     __asm__ __volatile__ goto(
-        RSEQAGENT_ASM_CS_DESCRIPTOR
-        RSEQAGENT_ASM_ARM_CS("region", "area")
-        "1:\n\t"
+        RSEQAGENT_ASM_BEGIN("region")
         RSEQAGENT_ASM_REGION("region")
         "ldr %[h], [%[region], %[cls], lsl #3]\n\t"  /* h = header(region, cls) */
         "and %[cur], %[h], #0xffff\n\t"              /* cur = current(h) */
@@ -87,8 +82,7 @@ static inline int _rseqagent_rseq_push_slab(const struct _rseqagent_slab *slab, 
         RSEQAGENT_ASM_INJECT
         "add %[h], %[h], #1\n\t"                     /* header(region, cls) = h + 1: commit */
         "str %[h], [%[region], %[cls], lsl #3]\n\t"
-        "2:\n\t"
-        RSEQAGENT_ASM_ABORT
+        RSEQAGENT_ASM_END
         : [region] "=&r"(region), [h] "=&r"(h), [cur] "=&r"(cur), [end] "=&r"(end)
         : RSEQAGENT_ASM_INPUTS, [item] "r"(item)
         : "memory", "cc" RSEQAGENT_INJECT_CLOBBER
@@ -110,9 +104,7 @@ static inline int _rseqagent_rseq_cmpeqz_store_header(const struct _rseqagent_sl
 {
     uint64_t region, cpu, h;
     __asm__ __volatile__ goto(
-        RSEQAGENT_ASM_CS_DESCRIPTOR
-        RSEQAGENT_ASM_ARM_CS("region", "area")
-        "1:\n\t"
+        RSEQAGENT_ASM_BEGIN("region")
         "mov %w[cpu], #-1\n\t"                       /* cpu_out = none yet */
         "str %w[cpu], [%[cpu_out]]\n\t"
         "ldr %w[h], [%[area], #4]\n\t"               /* if area->cpu_id < 0: fail */
@@ -126,8 +118,7 @@ static inline int _rseqagent_rseq_cmpeqz_store_header(const struct _rseqagent_sl
         "ldr %[h], [%[region], %[cls], lsl #3]\n\t"  /* if header != 0: fail */
         "cbnz %[h], %l[failed]\n\t"
         "str %[hnew], [%[region], %[cls], lsl #3]\n\t" /* header(region, cls) = h_new: commit */
-        "2:\n\t"
-        RSEQAGENT_ASM_ABORT
+        RSEQAGENT_ASM_END
         : [region] "=&r"(region), [cpu] "=&r"(cpu), [h] "=&r"(h)
         : RSEQAGENT_ASM_INPUTS, [hnew] "r"(h_new), [cpu_out] "r"(cpu_out)
         : "memory", "cc"

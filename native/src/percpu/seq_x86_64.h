@@ -37,9 +37,7 @@ static inline int _rseqagent_rseq_pop_slab(const struct _rseqagent_slab *slab, v
     uint64_t region, h, cur;
     void *out;
     __asm__ __volatile__ goto(
-        RSEQAGENT_ASM_CS_DESCRIPTOR
-        RSEQAGENT_ASM_ARM_CS("region", "area")
-        "1:\n\t"
+        RSEQAGENT_ASM_BEGIN("region")
         RSEQAGENT_ASM_REGION("region")
         "movq (%[region],%[cls],8), %[h]\n\t"        /* h = header(region, cls) */
         "movq %[h], %[cur]\n\t"                      /* if current(h) == begin(h): fail (empty) */
@@ -52,8 +50,7 @@ static inline int _rseqagent_rseq_pop_slab(const struct _rseqagent_slab *slab, v
         RSEQAGENT_ASM_INJECT
         "decq %[h]\n\t"                              /* header(region, cls) = h - 1: commit */
         "movq %[h], (%[region],%[cls],8)\n\t"
-        "2:\n\t"
-        RSEQAGENT_ASM_ABORT
+        RSEQAGENT_ASM_END
         : [out] "=&r"(out), [region] "=&r"(region), [h] "=&r"(h), [cur] "=&r"(cur)
         : RSEQAGENT_ASM_INPUTS
         : "memory", "cc" RSEQAGENT_INJECT_CLOBBER
@@ -72,9 +69,7 @@ static inline int _rseqagent_rseq_push_slab(const struct _rseqagent_slab *slab, 
 {
     uint64_t region, h, cur;
     __asm__ __volatile__ goto(
-        RSEQAGENT_ASM_CS_DESCRIPTOR
-        RSEQAGENT_ASM_ARM_CS("region", "area")
-        "1:\n\t"
+        RSEQAGENT_ASM_BEGIN("region")
         RSEQAGENT_ASM_REGION("region")
         "movq (%[region],%[cls],8), %[h]\n\t"        /* h = header(region, cls) */
         "movq %[h], %[cur]\n\t"                      /* if current(h) == end(h): fail (full) */
@@ -87,8 +82,7 @@ static inline int _rseqagent_rseq_push_slab(const struct _rseqagent_slab *slab, 
         RSEQAGENT_ASM_INJECT
         "incq %[h]\n\t"                              /* header(region, cls) = h + 1: commit */
         "movq %[h], (%[region],%[cls],8)\n\t"
-        "2:\n\t"
-        RSEQAGENT_ASM_ABORT
+        RSEQAGENT_ASM_END
         : [region] "=&r"(region), [h] "=&r"(h), [cur] "=&r"(cur)
         : RSEQAGENT_ASM_INPUTS, [item] "r"(item)
         : "memory", "cc" RSEQAGENT_INJECT_CLOBBER
@@ -111,9 +105,7 @@ static inline int _rseqagent_rseq_cmpeqz_store_header(const struct _rseqagent_sl
 {
     uint64_t region;
     __asm__ __volatile__ goto(
-        RSEQAGENT_ASM_CS_DESCRIPTOR
-        RSEQAGENT_ASM_ARM_CS("region", "area")
-        "1:\n\t"
+        RSEQAGENT_ASM_BEGIN("region")
         "movl $0xffffffff, (%[cpu_out])\n\t"         /* cpu_out = none yet */
         "cmpl $0, 4(%[area])\n\t"                    /* if area->cpu_id < 0: fail */
         "jl %l[failed]\n\t"
@@ -126,8 +118,7 @@ static inline int _rseqagent_rseq_cmpeqz_store_header(const struct _rseqagent_sl
         "cmpq $0, (%[region],%[cls],8)\n\t"          /* if header != 0: fail */
         "jne %l[failed]\n\t"
         "movq %[hnew], (%[region],%[cls],8)\n\t"     /* header(region, cls) = h_new: commit */
-        "2:\n\t"
-        RSEQAGENT_ASM_ABORT
+        RSEQAGENT_ASM_END
         : [region] "=&r"(region)
         : RSEQAGENT_ASM_INPUTS, [hnew] "r"(h_new), [cpu_out] "r"(cpu_out)
         : "memory", "cc"

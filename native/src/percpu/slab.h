@@ -30,7 +30,13 @@ struct _rseqagent_slab {
     uint64_t nclasses;
 };
 
-/* The sequences themselves, one header per architecture (spec: percpu/pseudocode.h). */
+/*
+ * The sequences themselves, one header per architecture (spec: percpu/pseudocode.h).
+ * Each opens with its descriptor, arms it (tmp: a scratch register operand) and
+ * starts at label 1; it ends with its commit at label 2 and the abort handler.
+ */
+#define RSEQAGENT_ASM_BEGIN(tmp) RSEQAGENT_ASM_CS_DESCRIPTOR RSEQAGENT_ASM_ARM_CS(tmp, "area") "1:\n\t"
+#define RSEQAGENT_ASM_END "2:\n\t" RSEQAGENT_ASM_ABORT
 #if defined(__x86_64__)
 #include "seq_x86_64.h"
 #elif defined(__aarch64__)
