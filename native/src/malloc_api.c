@@ -44,14 +44,13 @@ __attribute__((noinline, cold)) static void *large_alloc(size_t size)
 }
 
 /*
- * The fast paths are a pop or push on the calling thread's per-CPU stack and
- * nothing else: no check that the class tables exist (a library constructor
- * builds them, size_class.c), no errno, no test of the result. Everything
- * else is in the out-of-line slow halves below them.
+ * fast_rc: what the fast pop returned (the generic path counts it). The class
+ * is looked up again here, through the function that builds the tables if
+ * need be: correct even if a caller got here before the constructor ran.
  */
-/* fast_rc: what the fast pop returned (the generic path counts it). */
-__attribute__((noinline)) static void *small_alloc_slow(int cls, int fast_rc)
+__attribute__((noinline)) static void *small_alloc_slow(size_t size, int fast_rc)
 {
+    int cls = _rseqagent_size_class(size ? size : 1);
     void *p = _rseqagent_cache_alloc_generic(cls, fast_rc);
     if (rseqagent_unlikely(!p)) {
         errno = ENOMEM;
@@ -62,6 +61,12 @@ __attribute__((noinline)) static void *small_alloc_slow(int cls, int fast_rc)
     return p;
 }
 
+/*
+ * The fast paths are a pop or push on the calling thread's per-CPU stack and
+ * nothing else: no check that the class tables exist (a library constructor
+ * builds them, size_class.c), no errno, no test of the result. Everything
+ * else is in the out-of-line slow halves (small_alloc_slow, free_slow).
+ */
 RSEQAGENT_EXPORT void *rseqagent_malloc(size_t size)
 {
     if (rseqagent_unlikely(size > RSEQAGENT_MAX_SMALL))
@@ -74,7 +79,7 @@ RSEQAGENT_EXPORT void *rseqagent_malloc(size_t size)
         RSEQAGENT_DEBUG_HANDED_OUT(p);
         return p;
     }
-    return small_alloc_slow(cls, rc);
+    return small_alloc_slow(size, rc);
 }
 
 /*
