@@ -102,6 +102,11 @@ public final class OwnershipLog {
         if (firstSight && !limiter.admit(to + "/" + mode.label(), System.nanoTime())) {
             return;
         }
+        printLine(r, threadName, at, from, to, mode);
+    }
+
+    /** Apart from the decision above, so the JIT compiles the cheap, frequent path on its own. */
+    private void printLine(long[] r, String threadName, String at, Owner from, Owner to, Mode mode) {
         LoggingEventBuilder line = logger.atInfo().setMessage("rseq.owner")
                 .addKeyValue("thread", threadName)
                 .addKeyValue("tid", r[Report.R_TID])
