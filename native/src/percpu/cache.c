@@ -46,6 +46,14 @@ static void count_moved(uint32_t cpu, size_t field, int n)
 }
 #define COUNT(area, name) count_event((area), offsetof(struct _rseqagent_slab_stats, name), &stat_##name)
 
+/* An aborted sequence inside a refill or spill: counted like any other (its counter
+ * increment may have run before the abort, so the figures stay consistent), then retried. */
+static void count_abort(void *area, int *tries)
+{
+    COUNT(area, aborts);
+    (*tries)++;
+}
+
 /* Two batches per class: a refill and a spill never meet in the middle. */
 static void slab_setup(void)
 {
@@ -102,7 +110,7 @@ static void *refill(void *area, int cls)
         else if (rc > 0)
             break;
         else
-            tries++;
+            count_abort(area, &tries);
     }
     if (i < n)
         _rseqagent_central_push_batch(cls, batch + i, n - i);
@@ -150,7 +158,7 @@ static int spill(void *area, int cls)
         else if (rc > 0)
             break;
         else
-            tries++;
+            count_abort(area, &tries);
     }
     if (n == 0)
         return 0; /* nothing there: the stack is stopped by the reclaimer, or another CPU's */
