@@ -8,9 +8,10 @@
  * multiple of a power-of-two class's size up to 4 KiB, so objects carved
  * from the (page aligned) span start are naturally aligned.
  *
- * The table is built once (pthread_once), at load (a constructor). Lookup: a byte table indexed by
- * (size + 15) >> 4 up to 1 KiB, another by (size + 127) >> 7 above (classes
- * there are at least 256 bytes apart, so no 128-byte step straddles two).
+ * The table is built once (pthread_once), at load (a constructor). Lookup:
+ * a byte table indexed by (size + 15) >> 4 up to 1 KiB, another by
+ * (size + 127) >> 7 above (classes there are at least 256 bytes apart, so
+ * no 128-byte step straddles two).
  * Both, and each class's reciprocal for division-free "is this offset an
  * object boundary?", are read inline on the fast path (alloc.h).
  */
