@@ -65,7 +65,7 @@ __attribute__((noinline)) static void *small_alloc_slow(size_t size, int fast_rc
  * The fast paths are a pop or push on the calling thread's per-CPU stack and
  * nothing else: no check that the class tables exist (a library constructor
  * builds them, size_class.c), no errno, no test of the result. Everything
- * else is in the out-of-line slow halves (small_alloc_slow, free_slow).
+ * else is out of line (small_alloc_slow, the caches' generic paths, free_other).
  */
 RSEQAGENT_EXPORT void *rseqagent_malloc(size_t size)
 {
@@ -120,12 +120,10 @@ __attribute__((noinline, cold)) static void large_free(void *p)
     }
 }
 
-/* Everything but a small block's fast push: the generic push, large spans, libc's pointers, refusals. */
-__attribute__((noinline)) static void free_slow(void *p, int cls, int fast_rc)
+/* Everything but a small block: large spans, libc's pointers, refusals. */
+__attribute__((noinline)) static void free_other(void *p, int cls)
 {
-    if (cls >= 0) {
-        _rseqagent_cache_free_generic(cls, p, fast_rc);
-    } else if (cls == RSEQAGENT_BLOCK_LARGE) {
+    if (cls == RSEQAGENT_BLOCK_LARGE) {
         RSEQAGENT_DEBUG_GIVEN_BACK(p);
         large_free(p);
     } else if (cls == RSEQAGENT_BLOCK_NOT_OURS) {
@@ -138,15 +136,13 @@ __attribute__((noinline)) static void free_slow(void *p, int cls, int fast_rc)
 RSEQAGENT_EXPORT void rseqagent_free(void *p)
 {
     int cls = _rseqagent_block_class(p); /* NULL is outside the arena */
-    int rc = 1;
     if (rseqagent_likely(cls >= 0)) {
         RSEQAGENT_DEBUG_GIVEN_BACK(p);
         CACHED_POISON(p, cls);
-        rc = _rseqagent_cache_try_push(cls, p);
-        if (rseqagent_likely(rc == 0))
-            return;
+        _rseqagent_cache_free(cls, p);
+        return;
     }
-    free_slow(p, cls, rc);
+    free_other(p, cls);
 }
 
 RSEQAGENT_EXPORT size_t rseqagent_usable_size(void *p)
