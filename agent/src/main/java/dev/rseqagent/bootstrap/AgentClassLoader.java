@@ -14,8 +14,8 @@ import java.security.cert.Certificate;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The agent's isolated class loader. Its classes (the agent's tooling, JNA,
@@ -24,6 +24,9 @@ import java.util.jar.JarFile;
  * application's own JNA or Logback never meets ours. The bootstrap side
  * ({@code dev.rseqagent.bootstrap} and the public API in {@code dev.rseqagent})
  * is delegated to the loader that loaded the agent, so both sides share it.
+ * A class the agent carries is defined here without asking the parent first:
+ * the parent would only fail, with an exception per class, ~100 times on the
+ * application's start-up path.
  */
 public final class AgentClassLoader extends ClassLoader {
     private static final String PREFIX = "inst/";
@@ -33,16 +36,17 @@ public final class AgentClassLoader extends ClassLoader {
         registerAsParallelCapable();
     }
 
-    private final JarFile jar;
+    /** ZipFile, not JarFile: no manifest, signature or multi-release handling on each lookup. */
+    private final ZipFile jar;
     /** Jars opened later, only when a feature needs them (Byte Buddy, for rewriting): plain .class entries. */
-    private volatile JarFile[] extraJars = new JarFile[0];
+    private volatile ZipFile[] extraJars = new ZipFile[0];
     private final URL jarUrl;
     private final ClassLoader bootstrapSide;
     private final ProtectionDomain domain;
 
     private AgentClassLoader(Path jarPath, ClassLoader bootstrapSide) throws IOException {
         super("rseq-agent", ClassLoader.getPlatformClassLoader());
-        this.jar = new JarFile(jarPath.toFile(), false);
+        this.jar = new ZipFile(jarPath.toFile());
         this.jarUrl = jarPath.toUri().toURL();
         this.bootstrapSide = bootstrapSide;
         this.domain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), null, this, null);
@@ -89,7 +93,19 @@ public final class AgentClassLoader extends ClassLoader {
         if (isBootstrapSide(name)) {
             return bootstrapSide.loadClass(name);
         }
-        return super.loadClass(name, resolve);
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> c = findLoadedClass(name);
+            if (c == null) {
+                c = defineOwn(name);
+            }
+            if (c == null) {
+                return super.loadClass(name, resolve); // the JDK's classes, through the platform loader
+            }
+            if (resolve) {
+                resolveClass(c);
+            }
+            return c;
+        }
     }
 
     /**
@@ -98,19 +114,28 @@ public final class AgentClassLoader extends ClassLoader {
      * every start opens.
      */
     public synchronized void addJar(Path path) throws IOException {
-        JarFile[] grown = Arrays.copyOf(extraJars, extraJars.length + 1);
-        grown[grown.length - 1] = new JarFile(path.toFile(), false);
+        ZipFile[] grown = Arrays.copyOf(extraJars, extraJars.length + 1);
+        grown[grown.length - 1] = new ZipFile(path.toFile());
         extraJars = grown;
     }
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
+        Class<?> c = defineOwn(name);
+        if (c == null) {
+            throw new ClassNotFoundException(name);
+        }
+        return c;
+    }
+
+    /** Defines {@code name} from the agent's jars; null if they do not have it. */
+    private Class<?> defineOwn(String name) throws ClassNotFoundException {
         String path = name.replace('.', '/');
-        try (InputStream in = openEntry(path + ".classdata", path + ".class")) {
-            if (in == null) {
-                throw new ClassNotFoundException(name);
+        try (Entry entry = openEntry(path + ".classdata", path + ".class")) {
+            if (entry == null) {
+                return null;
             }
-            byte[] bytes = in.readAllBytes();
+            byte[] bytes = entry.readAll();
             definePackageOf(name);
             return defineClass(name, bytes, 0, bytes.length, domain);
         } catch (IOException e) {
@@ -118,16 +143,45 @@ public final class AgentClassLoader extends ClassLoader {
         }
     }
 
-    /** inst/{@code hidden} in the agent jar, else {@code plain} in an added jar; null if neither. */
-    private InputStream openEntry(String hidden, String plain) throws IOException {
-        JarEntry entry = jar.getJarEntry(PREFIX + hidden);
-        if (entry != null) {
-            return jar.getInputStream(entry);
+    /** An entry of one of the agent's jars, open for reading. */
+    private static final class Entry implements AutoCloseable {
+        private final ZipEntry entry;
+        private final InputStream in;
+
+        Entry(ZipFile zip, ZipEntry entry) throws IOException {
+            this.entry = entry;
+            this.in = zip.getInputStream(entry);
         }
-        for (JarFile extra : extraJars) {
-            JarEntry e = extra.getJarEntry(plain);
+
+        /** In one array of the entry's known size: readAllBytes grows and copies buffers, interpreted this early. */
+        byte[] readAll() throws IOException {
+            long size = entry.getSize();
+            if (size < 0 || size > Integer.MAX_VALUE) {
+                return in.readAllBytes();
+            }
+            byte[] bytes = new byte[(int) size];
+            if (in.readNBytes(bytes, 0, bytes.length) != bytes.length) {
+                throw new IOException("truncated entry " + entry.getName());
+            }
+            return bytes;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** inst/{@code hidden} in the agent jar, else {@code plain} in an added jar; null if neither. */
+    private Entry openEntry(String hidden, String plain) throws IOException {
+        ZipEntry entry = jar.getEntry(PREFIX + hidden);
+        if (entry != null) {
+            return new Entry(jar, entry);
+        }
+        for (ZipFile extra : extraJars) {
+            ZipEntry e = extra.getEntry(plain);
             if (e != null) {
-                return extra.getInputStream(e);
+                return new Entry(extra, e);
             }
         }
         return null;
@@ -153,8 +207,8 @@ public final class AgentClassLoader extends ClassLoader {
     public InputStream getResourceAsStream(String name) {
         try {
             String hidden = name.endsWith(".class") ? name + "data" : name;
-            InputStream in = openEntry(hidden, name);
-            return in != null ? in : super.getResourceAsStream(name);
+            Entry entry = openEntry(hidden, name);
+            return entry != null ? entry.in : super.getResourceAsStream(name);
         } catch (IOException e) {
             return null;
         }
@@ -162,7 +216,7 @@ public final class AgentClassLoader extends ClassLoader {
 
     @Override
     protected URL findResource(String name) {
-        if (jar.getJarEntry(PREFIX + name) == null) {
+        if (jar.getEntry(PREFIX + name) == null) {
             return null;
         }
         try {

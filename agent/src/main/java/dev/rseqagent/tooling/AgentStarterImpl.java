@@ -5,6 +5,8 @@ import dev.rseqagent.bootstrap.AgentClassLoader;
 import dev.rseqagent.bootstrap.AgentHolder;
 import dev.rseqagent.bootstrap.AgentStarter;
 import dev.rseqagent.bootstrap.Report;
+import dev.rseqagent.tooling.log.AgentLogging;
+import dev.rseqagent.tooling.log.LogOutputs;
 import dev.rseqagent.tooling.log.OwnershipLog;
 import dev.rseqagent.tooling.options.AgentOption;
 import dev.rseqagent.tooling.options.AgentOptions;
@@ -24,10 +26,10 @@ import org.slf4j.Logger;
  * Starts the agent inside its isolated class loader; its static initialiser
  * registers an instance with {@code AgentClassLoader} (no reflection). On
  * premain's thread, in order: options (before anything native loads), the
- * shim (System.load), the thread-start hook, and main's own line once logging
- * (built meanwhile on a second thread) is ready. The JNA control plane follows
- * on that second thread. Any failure disables the agent with one line and the
- * application carries on.
+ * shim (System.load), the thread-start hook, the log outputs, and main's own
+ * line once Logback's context (built meanwhile on a second thread) is ready.
+ * The JNA control plane follows on that second thread. Any failure disables
+ * the agent with one line and the application carries on.
  */
 public final class AgentStarterImpl implements AgentStarter {
     static {
@@ -40,14 +42,15 @@ public final class AgentStarterImpl implements AgentStarter {
             System.err.println("[rseq-agent] WARN rseq-agent is already running in this JVM; ignoring the second -javaagent");
             return;
         }
+        StartupThread startup = StartupThread.start(agentArgs);
         OptionParser.Result parsed = OptionParser.parse(agentArgs, systemProperties(), System.getenv());
         if (!parsed.ok()) {
+            startup.handOver(null, null, null);
             AgentHolder.disable("invalid options: " + parsed.error());
             System.err.println("[rseq-agent] ERROR invalid options: " + parsed.error()
                     + "; rseq-agent is disabled, the application runs without it");
             return;
         }
-        StartupThread startup = StartupThread.start(parsed.options());
         Platform platform = Platform.current(System.getProperty("os.name"), System.getProperty("os.arch"));
         Shim shim = null;
         long[] main = null;
@@ -64,8 +67,9 @@ public final class AgentStarterImpl implements AgentStarter {
             failure = t;
         }
         AgentRuntime runtime = null;
+        Logger log = null;
         try {
-            Logger log = startup.awaitLogger();
+            log = startLogging(parsed.options(), startup);
             try {
                 if (failure != null) {
                     throw failure;
@@ -86,14 +90,19 @@ public final class AgentStarterImpl implements AgentStarter {
         } finally {
             // Whatever happened, threads waiting in the hook and the start-up thread are released.
             ThreadStartHook.install(runtime);
-            startup.handOver(shim, runtime);
+            startup.handOver(shim, runtime, log);
         }
+    }
+
+    /** The outputs are built here while the start-up thread builds the context; then they are joined. */
+    private static Logger startLogging(AgentOptions options, StartupThread startup) {
+        LogOutputs outputs = LogOutputs.of(options);
+        return AgentLogging.start(outputs, startup.awaitContext()).logger();
     }
 
     private static boolean logsFirstSightings(AgentOptions options) {
         String level = options.get(AgentOption.LOG_LEVEL);
-        return !options.get(AgentOption.LOG).equals("none")
-                && (level.equals("info") || level.equals("debug") || level.equals("trace"));
+        return !options.loggingOff() && (level.equals("info") || level.equals("debug") || level.equals("trace"));
     }
 
     private static AgentRuntime startWith(Platform platform, Shim shim, long[] main, AgentOptions options,

@@ -1,33 +1,36 @@
 package dev.rseqagent.tooling;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.rseqagent.tooling.log.AgentLogging;
-import dev.rseqagent.tooling.options.AgentOptions;
+import dev.rseqagent.tooling.options.OptionParser;
 import dev.rseqagent.tooling.shim.Shim;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
- * The agent's second start-up thread. While premain's thread loads the shim
- * and installs the thread-start hook, this one builds the agent's logging;
- * once premain hands over, it binds the JNA control plane (~50 ms of JNA
- * start-up that must not sit before the application's main) and starts the
- * event drainer.
+ * The agent's second start-up thread. Started first thing, it builds the
+ * agent's Logback context and loads its event classes while premain's thread
+ * parses the options, loads the shim and builds the log outputs. Once premain
+ * hands over, it binds the JNA control plane (~50 ms of JNA start-up that must
+ * not sit before the application's main) and starts the event drainer.
  */
 final class StartupThread implements Runnable {
-    private final AgentOptions options;
-    private final CountDownLatch loggingReady = new CountDownLatch(1);
+    private final String agentArgs;
+    private final CountDownLatch contextReady = new CountDownLatch(1);
     private final CountDownLatch handedOver = new CountDownLatch(1);
-    private volatile AgentLogging logging;
+    private volatile LoggerContext context;
     private volatile Shim shim;
     private volatile AgentRuntime runtime;
+    private volatile Logger log;
 
-    private StartupThread(AgentOptions options) {
-        this.options = options;
+    private StartupThread(String agentArgs) {
+        this.agentArgs = agentArgs;
     }
 
-    static StartupThread start(AgentOptions options) {
-        StartupThread startup = new StartupThread(options);
+    /** Starts the thread before the options are parsed. */
+    static StartupThread start(String agentArgs) {
+        StartupThread startup = new StartupThread(agentArgs);
         Thread thread = new Thread(startup, "rseq-agent-start");
         thread.setDaemon(true);
         thread.start();
@@ -37,16 +40,38 @@ final class StartupThread implements Runnable {
     @Override
     public void run() {
         try {
-            logging = AgentLogging.configure(options);
-        } catch (Throwable t) {
-            logging = null; // premain builds it itself (awaitLogger)
+            context = buildContextEarly();
         } finally {
-            loggingReady.countDown();
+            contextReady.countDown();
         }
         awaitUninterruptibly(handedOver);
         if (runtime != null) {
             bindControlPlane();
         }
+    }
+
+    /**
+     * Logback's context ahead of the options, unless they may turn logging off
+     * (Logback then stays unloaded); null then, or if it failed: premain builds
+     * one itself, and reports its failure.
+     */
+    private LoggerContext buildContextEarly() {
+        try {
+            if (!OptionParser.mayLog(agentArgs, System.getProperties(), System.getenv())) {
+                return null;
+            }
+            LoggerContext built = AgentLogging.newContext();
+            AgentLogging.loadEventClasses(built);
+            return built;
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** The context built ahead of the options, once the thread is done with it; null if none was. */
+    LoggerContext awaitContext() {
+        awaitUninterruptibly(contextReady);
+        return context;
     }
 
     private void bindControlPlane() {
@@ -57,26 +82,15 @@ final class StartupThread implements Runnable {
         } catch (Throwable t) {
             String cause = AgentStarterImpl.describe(t);
             runtime.controlPlaneFailed(cause);
-            if (logging != null) {
-                logging.logger().error("rseq-agent's control plane is unavailable (Rseq API, thread-exit lines): {}",
-                        cause);
-            }
+            log.error("rseq-agent's control plane is unavailable (Rseq API, thread-exit lines): {}", cause);
         }
     }
 
-    /** The agent's logger, once built (built here if the thread could not). */
-    Logger awaitLogger() {
-        awaitUninterruptibly(loggingReady);
-        if (logging == null) {
-            logging = AgentLogging.configure(options);
-        }
-        return logging.logger();
-    }
-
-    /** Lets the thread bind the control plane for {@code runtime}; null: nothing to bind, just end. */
-    void handOver(Shim loaded, AgentRuntime running) {
+    /** Lets the thread bind the control plane for {@code running}; null: nothing to bind, just end. */
+    void handOver(Shim loaded, AgentRuntime running, Logger logger) {
         shim = loaded;
         runtime = running;
+        log = logger;
         handedOver.countDown();
     }
 

@@ -13,7 +13,7 @@ import org.slf4j.event.KeyValuePair;
  * with the same keys as the text lines; numbers stay numbers.
  */
 public final class JsonLayout extends LayoutBase<ILoggingEvent> {
-    /** A new layout, typed as its supertype (see AgentLogging.configure). */
+    /** A new layout, typed as its supertype (see LogOutputs.of). */
     public static LayoutBase<ILoggingEvent> create() {
         return new JsonLayout();
     }

@@ -9,7 +9,7 @@ import org.slf4j.event.KeyValuePair;
 
 /** {@code 2026-11-26T12:34:56.789Z [rseq-agent] INFO message key=value ...}: one line per event. */
 public final class TextLayout extends LayoutBase<ILoggingEvent> {
-    /** A new layout, typed as its supertype (see AgentLogging.configure). */
+    /** A new layout, typed as its supertype (see LogOutputs.of). */
     public static LayoutBase<ILoggingEvent> create() {
         return new TextLayout();
     }

@@ -83,6 +83,11 @@ public enum AgentOption {
         return OptionParser.ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
+    /** Whether this option with this (normalised) value turns the agent's logging off. */
+    public boolean turnsLoggingOff(String value) {
+        return (this == LOG && value.equals("none")) || (this == LOG_LEVEL && value.equals("off"));
+    }
+
     static AgentOption byKey(String key) {
         for (AgentOption option : values()) {
             if (option.key.equals(key)) {

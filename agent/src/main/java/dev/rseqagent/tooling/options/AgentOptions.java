@@ -22,6 +22,12 @@ public final class AgentOptions {
         return values.getOrDefault(option, option.defaultValue());
     }
 
+    /** log=none or log.level=off: nothing is logged, Logback is not even loaded. */
+    public boolean loggingOff() {
+        return AgentOption.LOG.turnsLoggingOff(get(AgentOption.LOG))
+                || AgentOption.LOG_LEVEL.turnsLoggingOff(get(AgentOption.LOG_LEVEL));
+    }
+
     /** "agent argument", "system property", "environment" or "default". */
     public String sourceOf(AgentOption option) {
         return sources.getOrDefault(option, "default");

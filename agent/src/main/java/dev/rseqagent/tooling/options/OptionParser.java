@@ -56,6 +56,35 @@ public final class OptionParser {
         return new Result(new AgentOptions(values, sources), null);
     }
 
+    /**
+     * Whether the agent may log, told from the raw sources before they are
+     * parsed: false if any source gives {@code log} or {@code log.level} a value
+     * that turns logging off. Start-up builds the agent's Logback ahead of the
+     * parse only when this is true; a wrong answer costs that work (or the head
+     * start), never changes what is logged.
+     */
+    public static boolean mayLog(String agentArgs, Map<?, ?> systemProperties, Map<String, String> environment) {
+        for (AgentOption option : new AgentOption[] {AgentOption.LOG, AgentOption.LOG_LEVEL}) {
+            if (turnsLoggingOff(option, systemProperties.get(option.systemProperty()))
+                    || turnsLoggingOff(option, environment.get(option.environmentVariable()))) {
+                return false;
+            }
+        }
+        if (agentArgs != null) {
+            for (String item : agentArgs.split(",", -1)) {
+                int eq = item.indexOf('=');
+                if (eq > 0 && turnsLoggingOff(AgentOption.byKey(item.substring(0, eq).trim()), item.substring(eq + 1))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean turnsLoggingOff(AgentOption option, Object rawValue) {
+        return option != null && rawValue instanceof String && option.turnsLoggingOff(option.normalize((String) rawValue));
+    }
+
     private static String readEnvironment(Map<String, String> env, Map<AgentOption, String> values,
             Map<AgentOption, String> sources) {
         for (Map.Entry<String, String> e : env.entrySet()) {

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.zip.CRC32;
 
@@ -69,13 +68,16 @@ final class ShimExtractor {
     }
 
     /**
-     * Writes {@code bytes} to {@code target} unless it already holds exactly them.
+     * Writes {@code bytes} to {@code target} unless it already holds them: same
+     * length and CRC32 (a native loop; Arrays.equals runs interpreted this early
+     * and costs milliseconds). The directory is owner-only, so the check is
+     * against truncation and corruption, not against a crafted collision.
      * java.io rather than Files.read/write: NIO channels are ~15 classes more on the start-up path.
      */
     private static Path install(byte[] bytes, Path target) throws IOException {
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length) {
             try (FileInputStream in = new FileInputStream(target.toFile())) {
-                if (Arrays.equals(in.readAllBytes(), bytes)) {
+                if (contentTag(in.readAllBytes()).equals(contentTag(bytes))) {
                     return target;
                 }
             }

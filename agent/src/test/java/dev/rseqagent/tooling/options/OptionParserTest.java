@@ -208,4 +208,31 @@ class OptionParserTest {
         assertEquals("RSEQ_AGENT_LOG", AgentOption.LOG.environmentVariable());
         assertEquals("RSEQ_AGENT_LOG_FORMAT", AgentOption.LOG_FORMAT.environmentVariable());
     }
+
+    /** mayLog decides whether start-up builds Logback before the options are parsed: never when they may turn it off. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "|||true",
+        "jmx=off,jfr=off,log.format=json|||true",
+        "log=file:/tmp/none.log|||true",
+        "log=none|||false",
+        " log = NONE |||false",
+        "log.level=off|||false",
+        "log.level=warn,log=stderr|||true",
+        "|rseq.agent.log|none|false",
+        "|rseq.agent.log.level|OFF|false",
+        "|rseq.agent.jmx|off|true",
+        "|RSEQ_AGENT_LOG|none|false",
+        "|RSEQ_AGENT_LOG_LEVEL|off|false",
+        "|RSEQ_AGENT_JFR|off|true",
+    })
+    void mayLogIsFalseExactlyWhenASourceTurnsLoggingOff(String args, String name, String value, boolean expected) {
+        Map<String, String> props = name != null && name.startsWith("rseq.") ? Map.of(name, value) : Map.of();
+        Map<String, String> env = name != null && name.startsWith("RSEQ_") ? Map.of(name, value) : Map.of();
+
+        assertEquals(expected, OptionParser.mayLog(args, props, env));
+        if (!expected) {
+            assertTrue(parseOk(args, props, env).loggingOff(), "the parse agrees that logging is off");
+        }
+    }
 }

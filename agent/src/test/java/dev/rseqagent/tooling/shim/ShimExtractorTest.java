@@ -122,6 +122,18 @@ class ShimExtractorTest {
     }
 
     @Test
+    void corruptedFileOfTheSameLengthIsReplaced() throws Exception {
+        byte[] content = bytes("the whole shim");
+        Path target = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+        Files.write(target, bytes("the whole shin"));
+
+        Path again = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+
+        assertEquals(target, again);
+        assertArrayEquals(content, Files.readAllBytes(again));
+    }
+
+    @Test
     void symlinkAtTheTargetIsReplacedNotFollowed() throws Exception {
         byte[] content = bytes("shim");
         Path dir = ShimExtractor.privateDirectory(base().resolve("rseq-agent-" + USER), USER);
