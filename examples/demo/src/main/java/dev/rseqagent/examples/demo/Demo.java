@@ -2,6 +2,7 @@ package dev.rseqagent.examples.demo;
 
 import dev.rseqagent.Rseq;
 import dev.rseqagent.RseqThread;
+import java.lang.ref.Reference;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.concurrent.Future;
  * the agent's per-CPU caches) and prints what it got.
  *
  * <p>Args: {@code [--linger <seconds>]} keeps the JVM up afterwards (to look
- * at it with JMX or JFR).
+ * at it with JMX or JFR), holding a few direct buffers.
  */
 public final class Demo {
     private static final int WORKERS = 4;
@@ -47,10 +48,24 @@ public final class Demo {
                     + Rseq.allocatorStats());
         }
         if (args.length == 2 && args[0].equals("--linger")) {
-            System.out.println("demo: lingering " + args[1] + " s");
-            System.out.flush();
-            Thread.sleep(Long.parseLong(args[1]) * 1000);
+            linger(Long.parseLong(args[1]));
         }
+    }
+
+    /**
+     * Stays up, holding a few direct buffers so that a look at the agent
+     * (JMX, JFR) sees live bytes: the ones the workers allocated are garbage
+     * by then, and whether a GC has freed them yet is chance.
+     */
+    private static void linger(long seconds) throws InterruptedException {
+        List<ByteBuffer> held = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            held.add(ByteBuffer.allocateDirect(4096));
+        }
+        System.out.println("demo: lingering " + seconds + " s, holding " + held.size() + " direct buffers");
+        System.out.flush();
+        Thread.sleep(seconds * 1000);
+        Reference.reachabilityFence(held);
     }
 
     private static String work() {
