@@ -21,7 +21,8 @@ import java.util.zip.CRC32;
  * content. The same library therefore always has the same path (the dynamic
  * loader hands every loader of it the one copy already mapped), and a second
  * start reuses the file instead of writing it again. CRC32 plus length names
- * the content; an existing file is reused only if its bytes are equal.
+ * the content; an existing file is reused only if its own CRC32 and length
+ * match.
  */
 final class ShimExtractor {
     static final String HASH = "{hash}";
@@ -45,11 +46,12 @@ final class ShimExtractor {
             throws IOException {
         byte[] bytes = read(loader, resource);
         Path dir = privateDirectory(base.resolve("rseq-agent-" + user), user);
-        Path target = dir.resolve(namePattern.replace(HASH, contentTag(bytes)));
+        String tag = contentTag(bytes);
+        Path target = dir.resolve(namePattern.replace(HASH, tag));
         if (!target.getParent().equals(dir)) {
             privateDirectory(target.getParent(), user);
         }
-        return install(bytes, target);
+        return install(bytes, tag, target);
     }
 
     private static byte[] read(ClassLoader loader, String resource) throws IOException {
@@ -68,16 +70,17 @@ final class ShimExtractor {
     }
 
     /**
-     * Writes {@code bytes} to {@code target} unless it already holds them: same
-     * length and CRC32 (a native loop; Arrays.equals runs interpreted this early
-     * and costs milliseconds). The directory is owner-only, so the check is
-     * against truncation and corruption, not against a crafted collision.
+     * Writes {@code bytes} (whose content tag is {@code tag}) to {@code target}
+     * unless it already holds them: same length and CRC32 (a native loop;
+     * Arrays.equals runs interpreted this early and costs milliseconds). The
+     * directory is owner-only, so the check is against truncation and
+     * corruption, not against a crafted collision.
      * java.io rather than Files.read/write: NIO channels are ~15 classes more on the start-up path.
      */
-    private static Path install(byte[] bytes, Path target) throws IOException {
+    private static Path install(byte[] bytes, String tag, Path target) throws IOException {
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length) {
             try (FileInputStream in = new FileInputStream(target.toFile())) {
-                if (contentTag(in.readAllBytes()).equals(contentTag(bytes))) {
+                if (contentTag(in.readAllBytes()).equals(tag)) {
                     return target;
                 }
             }
