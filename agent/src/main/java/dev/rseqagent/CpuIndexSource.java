@@ -18,8 +18,10 @@ public enum CpuIndexSource {
         return ShimCodes.decode(BY_CODE, code, "cpu index source");
     }
 
+    private final String label = name().toLowerCase(Locale.ROOT);
+
     /** The lower-case name used in log lines. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 }

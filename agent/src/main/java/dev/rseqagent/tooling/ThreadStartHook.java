@@ -29,8 +29,8 @@ final class ThreadStartHook {
      * (milliseconds), but never more than a few seconds: then it goes unlogged.
      */
     static void onThreadStart(long[] report) {
-        if (!StartupThread.awaitUninterruptibly(INSTALLED, INSTALL_WAIT_MS)) {
-            return;
+        if (INSTALLED.getCount() != 0 && !StartupThread.awaitUninterruptibly(INSTALLED, INSTALL_WAIT_MS)) {
+            return; // getCount first: once installed, each thread start skips the timed wait's set-up
         }
         AgentRuntime running = runtime;
         if (running == null) {

@@ -1,5 +1,7 @@
 package dev.rseqagent.tooling.log;
 
+import dev.rseqagent.Mode;
+import dev.rseqagent.Owner;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -7,24 +9,30 @@ import java.util.TreeMap;
  * Decides whether a first-sight line is printed. Up to {@code perSecond}
  * first sightings a second are printed one by one; past that they are counted
  * per owner/mode and summarised once the second is over. Transitions between
- * owners never pass through here: they are always printed.
+ * owners never pass through here: they are always printed. Counting is an
+ * array increment (no key built, no map): it runs on every thread start past
+ * the limit.
  */
 final class FirstSightLimiter {
     private static final long WINDOW_NANOS = 1_000_000_000L;
+    private static final Owner[] OWNERS = Owner.values();
+    private static final Mode[] MODES = Mode.values();
 
     private final int perSecond;
     private long windowStart;
     private int inWindow;
-    private final Map<String, Integer> suppressed = new TreeMap<>();
+    /** Suppressed sightings by owner (rows) and mode (columns). */
+    private final int[] suppressed = new int[OWNERS.length * MODES.length];
+    private int suppressedTotal;
 
     FirstSightLimiter(int perSecond, long nowNanos) {
         this.perSecond = perSecond;
         this.windowStart = nowNanos;
     }
 
-    /** True: print this first sighting. False: it was counted under {@code ownerMode}. */
-    synchronized boolean admit(String ownerMode, long nowNanos) {
-        if (nowNanos - windowStart >= WINDOW_NANOS && suppressed.isEmpty()) {
+    /** True: print this first sighting. False: it was counted under owner/mode. */
+    synchronized boolean admit(Owner owner, Mode mode, long nowNanos) {
+        if (nowNanos - windowStart >= WINDOW_NANOS && suppressedTotal == 0) {
             windowStart = nowNanos;
             inWindow = 0;
         }
@@ -32,8 +40,8 @@ final class FirstSightLimiter {
             inWindow++;
             return true;
         }
-        Integer count = suppressed.get(ownerMode);
-        suppressed.put(ownerMode, count == null ? 1 : count + 1);
+        suppressed[owner.ordinal() * MODES.length + mode.ordinal()]++;
+        suppressedTotal++;
         return false;
     }
 
@@ -44,11 +52,17 @@ final class FirstSightLimiter {
 
     /** The counts suppressed so far, window over or not (at shutdown), then a new window. Null if none. */
     synchronized Map<String, Integer> takeSummary(long nowNanos) {
-        if (suppressed.isEmpty()) {
+        if (suppressedTotal == 0) {
             return null;
         }
-        Map<String, Integer> summary = new TreeMap<>(suppressed);
-        suppressed.clear();
+        Map<String, Integer> summary = new TreeMap<>();
+        for (int i = 0; i < suppressed.length; i++) {
+            if (suppressed[i] != 0) {
+                summary.put(OWNERS[i / MODES.length] + "/" + MODES[i % MODES.length].label(), suppressed[i]);
+                suppressed[i] = 0;
+            }
+        }
+        suppressedTotal = 0;
         windowStart = nowNanos;
         inWindow = 0;
         return summary;

@@ -99,7 +99,7 @@ public final class OwnershipLog {
         if (l != null) {
             l.onLine(r, threadName, at);
         }
-        if (firstSight && !limiter.admit(to + "/" + mode.label(), System.nanoTime())) {
+        if (firstSight && !limiter.admit(to, mode, System.nanoTime())) {
             return;
         }
         printLine(r, threadName, at, from, to, mode);

@@ -1,10 +1,17 @@
 package dev.rseqagent.tooling.log;
 
+import static dev.rseqagent.Mode.FALLBACK;
+import static dev.rseqagent.Mode.RSEQ;
+import static dev.rseqagent.Owner.GLIBC;
+import static dev.rseqagent.Owner.NONE;
+import static dev.rseqagent.Owner.SHIM;
+import static dev.rseqagent.Owner.UNAVAILABLE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rseqagent.Mode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,31 +24,31 @@ class FirstSightLimiterTest {
     void admitsUpToTheLimitWithinOneWindow() {
         FirstSightLimiter limiter = new FirstSightLimiter(3, T0);
 
-        assertTrue(limiter.admit("GLIBC/rseq", T0));
-        assertTrue(limiter.admit("GLIBC/rseq", T0 + 1));
-        assertTrue(limiter.admit("SHIM/rseq", T0 + 2));
-        assertFalse(limiter.admit("GLIBC/rseq", T0 + 3));
-        assertFalse(limiter.admit("SHIM/rseq", SECOND - 1 + T0));
+        assertTrue(limiter.admit(GLIBC, RSEQ, T0));
+        assertTrue(limiter.admit(GLIBC, RSEQ, T0 + 1));
+        assertTrue(limiter.admit(SHIM, RSEQ, T0 + 2));
+        assertFalse(limiter.admit(GLIBC, RSEQ, T0 + 3));
+        assertFalse(limiter.admit(SHIM, RSEQ, SECOND - 1 + T0));
     }
 
     @Test
     void zeroLimitSuppressesEverything() {
         FirstSightLimiter limiter = new FirstSightLimiter(0, T0);
 
-        assertFalse(limiter.admit("NONE/none", T0));
+        assertFalse(limiter.admit(NONE, Mode.NONE, T0));
         assertEquals(Map.of("NONE/none", 1), limiter.takeSummaryIfDue(T0 + SECOND));
     }
 
     @Test
     void suppressedSightingsAreCountedPerKeyAndSummarisedSorted() {
         FirstSightLimiter limiter = new FirstSightLimiter(1, T0);
-        limiter.admit("SHIM/rseq", T0);
+        limiter.admit(SHIM, RSEQ, T0);
         for (int i = 0; i < 4; i++) {
-            limiter.admit("SHIM/rseq", T0 + i);
+            limiter.admit(SHIM, RSEQ, T0 + i);
         }
-        limiter.admit("GLIBC/rseq", T0 + 10);
-        limiter.admit("UNAVAILABLE/fallback", T0 + 11);
-        limiter.admit("GLIBC/rseq", T0 + 12);
+        limiter.admit(GLIBC, RSEQ, T0 + 10);
+        limiter.admit(UNAVAILABLE, FALLBACK, T0 + 11);
+        limiter.admit(GLIBC, RSEQ, T0 + 12);
 
         Map<String, Integer> summary = limiter.takeSummaryIfDue(T0 + SECOND);
 
@@ -52,8 +59,8 @@ class FirstSightLimiterTest {
     @Test
     void noSummaryBeforeTheWindowEnds() {
         FirstSightLimiter limiter = new FirstSightLimiter(1, T0);
-        limiter.admit("GLIBC/rseq", T0);
-        limiter.admit("GLIBC/rseq", T0 + 1);
+        limiter.admit(GLIBC, RSEQ, T0);
+        limiter.admit(GLIBC, RSEQ, T0 + 1);
 
         assertNull(limiter.takeSummaryIfDue(T0 + SECOND - 1));
         assertEquals(Map.of("GLIBC/rseq", 1), limiter.takeSummaryIfDue(T0 + SECOND));
@@ -62,8 +69,8 @@ class FirstSightLimiterTest {
     @Test
     void noSummaryWhenNothingWasSuppressed() {
         FirstSightLimiter limiter = new FirstSightLimiter(2, T0);
-        limiter.admit("GLIBC/rseq", T0);
-        limiter.admit("GLIBC/rseq", T0 + 1);
+        limiter.admit(GLIBC, RSEQ, T0);
+        limiter.admit(GLIBC, RSEQ, T0 + 1);
 
         assertNull(limiter.takeSummaryIfDue(T0 + 5 * SECOND));
     }
@@ -71,48 +78,48 @@ class FirstSightLimiterTest {
     @Test
     void summaryIsTakenOnlyOnce() {
         FirstSightLimiter limiter = new FirstSightLimiter(1, T0);
-        limiter.admit("a", T0);
-        limiter.admit("a", T0);
+        limiter.admit(GLIBC, RSEQ, T0);
+        limiter.admit(GLIBC, RSEQ, T0);
 
-        assertEquals(Map.of("a", 1), limiter.takeSummaryIfDue(T0 + SECOND));
+        assertEquals(Map.of("GLIBC/rseq", 1), limiter.takeSummaryIfDue(T0 + SECOND));
         assertNull(limiter.takeSummaryIfDue(T0 + 3 * SECOND));
     }
 
     @Test
     void summaryStartsAFreshWindow() {
         FirstSightLimiter limiter = new FirstSightLimiter(2, T0);
-        limiter.admit("a", T0);
-        limiter.admit("a", T0);
-        limiter.admit("a", T0);
+        limiter.admit(GLIBC, RSEQ, T0);
+        limiter.admit(GLIBC, RSEQ, T0);
+        limiter.admit(GLIBC, RSEQ, T0);
         long summaryAt = T0 + SECOND + 500;
         limiter.takeSummaryIfDue(summaryAt);
 
-        assertTrue(limiter.admit("a", summaryAt + 1));
-        assertTrue(limiter.admit("a", summaryAt + 2));
-        assertFalse(limiter.admit("b", summaryAt + 3));
+        assertTrue(limiter.admit(GLIBC, RSEQ, summaryAt + 1));
+        assertTrue(limiter.admit(GLIBC, RSEQ, summaryAt + 2));
+        assertFalse(limiter.admit(SHIM, RSEQ, summaryAt + 3));
         assertNull(limiter.takeSummaryIfDue(summaryAt + SECOND - 1), "the new window runs from the summary");
-        assertEquals(Map.of("b", 1), limiter.takeSummaryIfDue(summaryAt + SECOND));
+        assertEquals(Map.of("SHIM/rseq", 1), limiter.takeSummaryIfDue(summaryAt + SECOND));
     }
 
     @Test
     void quietWindowEndingStartsANewWindowWithoutASummary() {
         FirstSightLimiter limiter = new FirstSightLimiter(2, T0);
-        assertTrue(limiter.admit("a", T0));
-        assertTrue(limiter.admit("a", T0 + 1));
+        assertTrue(limiter.admit(GLIBC, RSEQ, T0));
+        assertTrue(limiter.admit(GLIBC, RSEQ, T0 + 1));
 
-        assertTrue(limiter.admit("a", T0 + SECOND));
-        assertTrue(limiter.admit("a", T0 + SECOND + 1));
-        assertFalse(limiter.admit("a", T0 + SECOND + 2));
+        assertTrue(limiter.admit(GLIBC, RSEQ, T0 + SECOND));
+        assertTrue(limiter.admit(GLIBC, RSEQ, T0 + SECOND + 1));
+        assertFalse(limiter.admit(GLIBC, RSEQ, T0 + SECOND + 2));
     }
 
     @Test
     void pendingCountsKeepSuppressingUntilTheSummaryIsTaken() {
         FirstSightLimiter limiter = new FirstSightLimiter(1, T0);
-        limiter.admit("a", T0);
-        assertFalse(limiter.admit("a", T0 + 1));
+        limiter.admit(GLIBC, RSEQ, T0);
+        assertFalse(limiter.admit(GLIBC, RSEQ, T0 + 1));
 
-        assertFalse(limiter.admit("b", T0 + 3 * SECOND), "counted into the pending summary, not printed");
-        assertEquals(Map.of("a", 1, "b", 1), limiter.takeSummaryIfDue(T0 + 3 * SECOND));
-        assertTrue(limiter.admit("b", T0 + 3 * SECOND + 1));
+        assertFalse(limiter.admit(SHIM, RSEQ, T0 + 3 * SECOND), "counted into the pending summary, not printed");
+        assertEquals(Map.of("GLIBC/rseq", 1, "SHIM/rseq", 1), limiter.takeSummaryIfDue(T0 + 3 * SECOND));
+        assertTrue(limiter.admit(SHIM, RSEQ, T0 + 3 * SECOND + 1));
     }
 }
