@@ -11,6 +11,9 @@ jdk25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 (cd "$top" && mvn -B -q package -DskipTests)
 cp="$here/target/classes:$(cat "$here/target/bench.classpath")"
+# the JNI floor row's native (c/jni_identity.c)
+gcc -std=gnu11 -O2 -shared -fPIC -Wall -Werror -isystem "$jdk17/include" -isystem "$jdk17/include/linux" \
+  "$here/c/jni_identity.c" -o "$here/target/libjniidentity.so"
 {
   echo "# Java allocation: rewritten calls against the JDK"
   echo
@@ -19,8 +22,10 @@ cp="$here/target/classes:$(cat "$here/target/bench.classpath")"
   echo "-Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxDirectMemorySize=256m on both sides,"
   echo "the agent side adds \`-javaagent:rseq-agent.jar=packages=dev.rseqagent.bench.alloc,log=none\` (facade: JNI on 17, FFM critical downcalls on 25)."
   echo "Ratios are rseq-agent / JDK from the same run: below 1 is faster for times, above 1 is faster for throughput."
+  echo "The floor row has no agent: two calls of a JNI native that returns its argument, set against the JDK's Unsafe 64 B pair above it."
   echo
-  java -cp "$cp" dev.rseqagent.bench.JavaAllocBench "$top/agent/target/rseq-agent.jar" "$iterations" "$rounds" "$jdk17" "$jdk25" 2> "$here/target/jmh-progress.log"
+  java -Dbench.jniIdentity="$here/target/libjniidentity.so" -cp "$cp" dev.rseqagent.bench.JavaAllocBench \
+    "$top/agent/target/rseq-agent.jar" "$iterations" "$rounds" "$jdk17" "$jdk25" 2> "$here/target/jmh-progress.log"
 } > "$here/JMH-RESULTS.md.tmp"
 mv "$here/JMH-RESULTS.md.tmp" "$here/JMH-RESULTS.md"
 cat "$here/JMH-RESULTS.md"

@@ -84,6 +84,7 @@ public final class JavaAllocBench {
         for (int i = 3; i < args.length; i++) {
             Path jdk = Path.of(args[i]);
             int feature = feature(jdk);
+            double unsafe64 = 0; // the JDK alone, Unsafe 64 B, one thread: what the JNI floor is set against
             for (Row row : rows) {
                 double[] base = new double[rounds];
                 double[] agent = new double[rounds];
@@ -91,6 +92,9 @@ public final class JavaAllocBench {
                     base[r] = score(jdk, feature, row.include, row.params, row.threads, row.throughput, null, iterations);
                     agent[r] = score(jdk, feature, row.include, row.params, row.threads, row.throughput, agentJar,
                             iterations);
+                }
+                if (row == rows.get(0)) {
+                    unsafe64 = median(base);
                 }
                 double ratio = median(agent) / median(base);
                 String unit = row.throughput ? " ops/us" : " ns";
@@ -111,6 +115,13 @@ public final class JavaAllocBench {
                 out.add(String.format(Locale.ROOT, "| Unsafe 64 B: facade=jni (left) vs ffm critical downcalls (right) | %d | 1 "
                         + "| %.2f ns | %.2f ns | %.2fx | (FFM where it is faster) |", feature, jni, ffm, ffm / jni));
             }
+            double[] floors = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                floors[r] = score(jdk, feature, "plain.JniFloorBench", new String[0], 1, false, null, iterations);
+            }
+            out.add(String.format(Locale.ROOT, "| floor: two no-op JNI calls (left: JDK Unsafe 64 B above) | %d | 1 "
+                    + "| %.2f ns | %.2f ns | %.2fx | (the least a JNI facade can reach) |", feature, unsafe64,
+                    median(floors), median(floors) / unsafe64));
             for (String kind : new String[] {"pooled", "adaptive"}) {
                 for (String size : new String[] {"64", "4096"}) {
                     double ns = score(jdk, feature, "plain.NettyAllocatorBench",
@@ -126,7 +137,8 @@ public final class JavaAllocBench {
 
     private static double score(Path jdk, int feature, String include, String[] params, int threads, boolean throughput,
             String agentJar, int iterations) throws RunnerException {
-        List<String> jvmArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxDirectMemorySize=256m"));
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxDirectMemorySize=256m",
+                "-Dbench.jniIdentity=" + System.getProperty("bench.jniIdentity")));
         if (feature >= 22) {
             jvmArgs.add("--enable-native-access=ALL-UNNAMED");
         }
