@@ -70,7 +70,11 @@ class DiagnosticsTest {
                 assertEquals(jdk.feature >= 22 ? "ffm" : "jni", mbs.getAttribute(name, "FacadePath"));
                 long allocations = (Long) mbs.getAttribute(name, "Allocations");
                 long frees = (Long) mbs.getAttribute(name, "Frees");
-                assertTrue(allocations >= 80_000 && frees >= 40_000, allocations + " allocations, " + frees + " frees");
+                // The caches' figures; a call the caches could not take (e.g. a stack the idle-cache
+                // reclaimer had stopped) went to the central lists and counts as a fallback operation.
+                long fallback = (Long) mbs.getAttribute(name, "FallbackOps");
+                assertTrue(allocations + fallback >= 80_000 && frees + fallback >= 40_000,
+                        allocations + " allocations, " + frees + " frees, " + fallback + " fallback operations");
                 assertTrue((Double) mbs.getAttribute(name, "HitRate") > 0.5, context);
                 long inUse = (Long) mbs.getAttribute(name, "BytesInUse");
                 assertTrue(inUse >= 16 * 4096, "the 16 buffers the lingering demo holds: " + inUse + " B, " + context);
@@ -154,11 +158,13 @@ class DiagnosticsTest {
         Matcher m = Pattern.compile("INFO rseq-agent summary:\\n"
                 + "  threads:   (\\d+) seen, (\\d+) transitions; live by owner/mode \\{[^}]*GLIBC/rseq=\\d+[^}]*\\}\\n"
                 + "  allocator: (\\d+) allocations, (\\d+) frees, hit rate ([0-9.]+)%, peak ([0-9.]+ [KM]?i?B) in use \\(sampled\\), "
-                + "[0-9.]+ [KM]?i?B committed, \\d+ aborts, \\d+ fallback operations\\n"
+                + "[0-9.]+ [KM]?i?B committed, \\d+ aborts, (\\d+) fallback operations\\n"
                 + "  rewriting: rewrote 4 allocation call sites in 1 classes; 0 classes skipped").matcher(r.stderr);
         assertTrue(m.find(), r.describe());
         assertTrue(Integer.parseInt(m.group(1)) >= 5, m.group());
-        assertTrue(Long.parseLong(m.group(3)) >= 80_000 && Long.parseLong(m.group(4)) >= 40_000, m.group());
+        long fallback = Long.parseLong(m.group(7)); // calls the caches could not take (as in the MBean test)
+        assertTrue(Long.parseLong(m.group(3)) + fallback >= 80_000 && Long.parseLong(m.group(4)) + fallback >= 40_000,
+                m.group());
         assertTrue(Double.parseDouble(m.group(5)) > 50, m.group());
     }
 
