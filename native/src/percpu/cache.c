@@ -29,7 +29,7 @@ static _Atomic int64_t stat_misses, stat_overflows, stat_aborts, stat_fallback_o
  * (approximate under migration, exact in sum); without a region, to globals. */
 static void count_event(void *area, size_t field, _Atomic int64_t *global)
 {
-    uint32_t cpu = area ? *(const volatile uint32_t *)((char *)area + _rseqagent_cache_idx_offset) : UINT32_MAX;
+    uint32_t cpu = area ? *(const volatile uint32_t *)_rseqagent_cache_index_of(area) : UINT32_MAX;
     if (cpu < _rseqagent_cache_slab.ncpus) {
         uint64_t *counter = (uint64_t *)((char *)_rseqagent_slab_stats_of(&_rseqagent_cache_slab, cpu) + field);
         __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
@@ -81,11 +81,6 @@ static void *usable_area(void)
     return (uintptr_t)area > RSEQAGENT_CS_AREA_FALLBACK ? area : NULL;
 }
 
-static const uint32_t *index_of(void *area)
-{
-    return (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset);
-}
-
 static void *central_one(int cls)
 {
     void *obj;
@@ -97,14 +92,14 @@ static void *central_one(int cls)
 static void *refill(void *area, int cls)
 {
     void *batch[MAX_BATCH];
-    uint32_t cpu = *index_of(area); /* where the pushes below will (almost always) run */
+    uint32_t cpu = *_rseqagent_cache_index_of(area); /* where the pushes below will (almost always) run */
     unsigned want = _rseqagent_class_batch(cls);
     int n = _rseqagent_central_pop_batch(cls, batch, (int)(want < MAX_BATCH ? want : MAX_BATCH));
     if (n == 0)
         return NULL;
     int i = 1;
     for (int tries = 0; i < n && tries < ATTEMPTS;) {
-        int rc = _rseqagent_slab_push(&_rseqagent_cache_slab, area, index_of(area), cls, batch[i]);
+        int rc = _rseqagent_slab_push(&_rseqagent_cache_slab, area, _rseqagent_cache_index_of(area), cls, batch[i]);
         if (rc == 0)
             i++;
         else if (rc > 0)
@@ -128,14 +123,14 @@ __attribute__((noinline)) void *_rseqagent_cache_alloc_generic(int cls, int fast
         return central_one(cls);
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
         void *item;
-        int rc = _rseqagent_slab_pop(&_rseqagent_cache_slab, area, index_of(area), cls, &item);
+        int rc = _rseqagent_slab_pop(&_rseqagent_cache_slab, area, _rseqagent_cache_index_of(area), cls, &item);
         if (rc == 0)
             return item;
         if (rc < 0) {
             COUNT(area, aborts);
             continue;
         }
-        rc = _rseqagent_slab_init_current(&_rseqagent_cache_slab, area, index_of(area), capacity);
+        rc = _rseqagent_slab_init_current(&_rseqagent_cache_slab, area, _rseqagent_cache_index_of(area), capacity);
         if (rc > 0)
             break; /* CPU index out of range: central lists */
         if (rc == 0)
@@ -147,12 +142,12 @@ __attribute__((noinline)) void *_rseqagent_cache_alloc_generic(int cls, int fast
 /* Move a batch of cls from this CPU's stack to the central lists; returns how many moved. */
 static int spill(void *area, int cls)
 {
-    uint32_t cpu = *index_of(area); /* where the pops below will (almost always) run */
+    uint32_t cpu = *_rseqagent_cache_index_of(area); /* where the pops below will (almost always) run */
     void *batch[MAX_BATCH];
     unsigned want = _rseqagent_class_batch(cls);
     int n = 0;
     for (int tries = 0; n < (int)(want < MAX_BATCH ? want : MAX_BATCH) && tries < ATTEMPTS;) {
-        int rc = _rseqagent_slab_pop(&_rseqagent_cache_slab, area, index_of(area), cls, &batch[n]);
+        int rc = _rseqagent_slab_pop(&_rseqagent_cache_slab, area, _rseqagent_cache_index_of(area), cls, &batch[n]);
         if (rc == 0)
             n++;
         else if (rc > 0)
@@ -174,14 +169,14 @@ __attribute__((noinline)) void _rseqagent_cache_free_generic(int cls, void *p, i
     if (fast_rc < 0)
         COUNT(area, aborts);
     for (int attempt = 0; area && attempt < ATTEMPTS; attempt++) {
-        int rc = _rseqagent_slab_push(&_rseqagent_cache_slab, area, index_of(area), cls, p);
+        int rc = _rseqagent_slab_push(&_rseqagent_cache_slab, area, _rseqagent_cache_index_of(area), cls, p);
         if (rc == 0)
             return;
         if (rc < 0) {
             COUNT(area, aborts);
             continue;
         }
-        rc = _rseqagent_slab_init_current(&_rseqagent_cache_slab, area, index_of(area), capacity);
+        rc = _rseqagent_slab_init_current(&_rseqagent_cache_slab, area, _rseqagent_cache_index_of(area), capacity);
         if (rc > 0)
             break;
         if (rc == 0 && spill(area, cls) == 0)

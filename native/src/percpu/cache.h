@@ -39,6 +39,12 @@ struct _rseqagent_cpu_figures {
 };
 void _rseqagent_cache_cpu_stats(uint32_t cpu, struct _rseqagent_cpu_figures *out);
 
+/* The CPU index word (cpu_id or mm_cid) in a registered rseq area. */
+static inline const uint32_t *_rseqagent_cache_index_of(void *area)
+{
+    return (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset);
+}
+
 /*
  * One pop / push on the calling thread's region, if it may use the slabs:
  * 0 done; 1 empty / full, or the thread is not in rseq mode; -1 aborted.
@@ -48,8 +54,7 @@ static inline int _rseqagent_cache_try_pop(int cls, void **item)
     void *area = _rseqagent_tls_cs_area;
     if (rseqagent_unlikely((uintptr_t)area <= RSEQAGENT_CS_AREA_FALLBACK))
         return 1;
-    return _rseqagent_slab_pop(&_rseqagent_cache_slab, area,
-                               (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, item);
+    return _rseqagent_slab_pop(&_rseqagent_cache_slab, area, _rseqagent_cache_index_of(area), cls, item);
 }
 
 static inline int _rseqagent_cache_try_push(int cls, void *p)
@@ -57,8 +62,7 @@ static inline int _rseqagent_cache_try_push(int cls, void *p)
     void *area = _rseqagent_tls_cs_area;
     if (rseqagent_unlikely((uintptr_t)area <= RSEQAGENT_CS_AREA_FALLBACK))
         return 1;
-    return _rseqagent_slab_push(&_rseqagent_cache_slab, area,
-                                (const uint32_t *)((char *)area + _rseqagent_cache_idx_offset), cls, p);
+    return _rseqagent_slab_push(&_rseqagent_cache_slab, area, _rseqagent_cache_index_of(area), cls, p);
 }
 
 /* pre: p is an object of cls handed out by this allocator. */

@@ -15,14 +15,12 @@ import java.util.TreeMap;
  */
 final class FirstSightLimiter {
     private static final long WINDOW_NANOS = 1_000_000_000L;
-    private static final Owner[] OWNERS = Owner.values();
-    private static final Mode[] MODES = Mode.values();
 
     private final int perSecond;
     private long windowStart;
     private int inWindow;
-    /** Suppressed sightings by owner (rows) and mode (columns). */
-    private final int[] suppressed = new int[OWNERS.length * MODES.length];
+    /** Suppressed sightings, indexed by {@link OwnerModes#of}. */
+    private final int[] suppressed = new int[OwnerModes.COUNT];
     private int suppressedTotal;
 
     FirstSightLimiter(int perSecond, long nowNanos) {
@@ -40,7 +38,7 @@ final class FirstSightLimiter {
             inWindow++;
             return true;
         }
-        suppressed[owner.ordinal() * MODES.length + mode.ordinal()]++;
+        suppressed[OwnerModes.of(owner, mode)]++;
         suppressedTotal++;
         return false;
     }
@@ -58,7 +56,7 @@ final class FirstSightLimiter {
         Map<String, Integer> summary = new TreeMap<>();
         for (int i = 0; i < suppressed.length; i++) {
             if (suppressed[i] != 0) {
-                summary.put(OWNERS[i / MODES.length] + "/" + MODES[i % MODES.length].label(), suppressed[i]);
+                summary.put(OwnerModes.key(i), suppressed[i]);
                 suppressed[i] = 0;
             }
         }

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OwnershipStats {
     static final int MAX_THREADS = 1 << 16;
 
-    /** name, and owner ordinal * 16 + mode ordinal; one object per thread, written by the reports about it. */
+    /** name, and {@link OwnerModes#of} (-1: none yet); one object per thread, written by the reports about it. */
     private static final class SeenThread {
         final String name;
         volatile int ownerMode = -1;
@@ -60,7 +60,7 @@ public final class OwnershipStats {
         }
         SeenThread seen = threads.get(tid);
         if (seen != null) {
-            seen.ownerMode = to.ordinal() * 16 + mode.ordinal();
+            seen.ownerMode = OwnerModes.of(to, mode);
         }
     }
 
@@ -74,8 +74,7 @@ public final class OwnershipStats {
         for (SeenThread seen : threads.values()) {
             int ownerMode = seen.ownerMode;
             if (ownerMode >= 0) {
-                String key = Owner.values()[ownerMode / 16].name() + "/" + Mode.values()[ownerMode % 16].label();
-                counts.merge(key, 1L, Long::sum);
+                counts.merge(OwnerModes.key(ownerMode), 1L, Long::sum);
             }
         }
         return counts;
