@@ -15,6 +15,7 @@ jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
   echo "Measured by \`examples/bench/run.sh $rounds\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -r), $(ldd --version | head -1 | sed 's/.* //') glibc."
   echo "Each JVM is started $rounds times per variant, variants interleaved in one run; medians."
   echo "Time to main: from the parent's fork of \`java\` to the first statement of \`main\` (CLOCK_MONOTONIC in both)."
+  echo "Whole run: from the same fork to the JVM's exit, main returning at once (a short command-line run, shutdown included)."
   echo "Thread start: start + join of an empty thread, mean of 2,000 after 500 warm-up, median over runs."
   echo "No packages are opted in (rewriting off: Byte Buddy's nested jar is never opened); JMX and JFR on (the defaults)."
   echo

@@ -12,7 +12,9 @@ import java.util.Locale;
 /**
  * Measures, in one run and interleaved so machine noise hits all variants
  * alike: time from process start to main, and the cost per thread start,
- * without the agent and with it. Prints a Markdown table.
+ * and to exit of an application whose main returns at once (what a short
+ * command-line run pays, shutdown included), without the agent and with it.
+ * Prints a Markdown table.
  *
  * Args: agent jar, this module's classes dir, rounds, then one or more JDK homes.
  */
@@ -31,17 +33,20 @@ public final class StartupBench {
         String classes = args[1];
         int rounds = Integer.parseInt(args[2]);
         System.out.println("| JDK | variant | time to main, median ms | vs no agent | vs empty agent "
-                + "| thread start+join, median us | vs no agent |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+                + "| whole run, median ms | vs no agent | thread start+join, median us | vs no agent |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         List<String> doctorRows = new ArrayList<>();
         for (String home : Arrays.copyOfRange(args, 3, args.length)) {
             long[][] toMain = new long[VARIANTS.length][rounds];
+            long[][] toExit = new long[VARIANTS.length][rounds];
             long[][] perThread = new long[VARIANTS.length][rounds];
             for (int r = 0; r < rounds; r++) {
                 for (int v = 0; v < VARIANTS.length; v++) {
                     String jar = VARIANTS[v][1] == EMPTY ? emptyAgentJar : agentJar;
                     String agentArgs = VARIANTS[v][1] == EMPTY ? "" : VARIANTS[v][1];
-                    toMain[v][r] = timeToMain(home, jar, classes, agentArgs);
+                    long before = System.nanoTime();
+                    toMain[v][r] = Long.parseLong(run(home, jar, classes, agentArgs, "TimeToMain")) - before;
+                    toExit[v][r] = System.nanoTime() - before; // run() returns once the JVM has exited
                     perThread[v][r] = Long.parseLong(run(home, jar, classes, agentArgs, "ThreadStarts", "500", "2000"));
                 }
             }
@@ -55,11 +60,14 @@ public final class StartupBench {
                 double main = median(toMain[v]) / 1e6;
                 double base = median(toMain[0]) / 1e6;
                 double empty = median(toMain[1]) / 1e6;
+                double exit = median(toExit[v]) / 1e6;
+                double exitBase = median(toExit[0]) / 1e6;
                 double thread = median(perThread[v]) / 1e3;
                 double threadBase = median(perThread[0]) / 1e3;
-                System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %+.1f ms | %+.1f ms | %.1f | %+.1f us (%.2fx) |%n",
-                        jdkName(home), VARIANTS[v][0], main, main - base, main - empty, thread,
-                        thread - threadBase, thread / threadBase);
+                System.out.printf(Locale.ROOT,
+                        "| %s | %s | %.1f | %+.1f ms | %+.1f ms | %.1f | %+.1f ms | %.1f | %+.1f us (%.2fx) |%n",
+                        jdkName(home), VARIANTS[v][0], main, main - base, main - empty, exit, exit - exitBase,
+                        thread, thread - threadBase, thread / threadBase);
             }
         }
         System.out.println();
@@ -77,12 +85,6 @@ public final class StartupBench {
             throw new IllegalStateException("the doctor failed on " + home);
         }
         return System.nanoTime() - before;
-    }
-
-    private static long timeToMain(String home, String agentJar, String classes, String agentArgs) throws Exception {
-        long before = System.nanoTime();
-        long atMain = Long.parseLong(run(home, agentJar, classes, agentArgs, "TimeToMain"));
-        return atMain - before;
     }
 
     private static String run(String home, String agentJar, String classes, String agentArgs, String main,
