@@ -17,7 +17,7 @@ jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
   echo "Time to main: from the parent's fork of \`java\` to the first statement of \`main\` (CLOCK_MONOTONIC in both)."
   echo "Whole run: from the same fork to the JVM's exit, main returning at once (a short command-line run, shutdown included)."
   echo "Thread start: start + join of an empty thread, mean of 2,000 after 500 warm-up, median over runs."
-  echo "No packages are opted in (rewriting off: Byte Buddy's nested jar is never opened); JMX and JFR on (the defaults)."
+  echo "Unless the variant says so, no packages are opted in (rewriting off: Byte Buddy's nested jar is never opened); JMX and JFR on (the defaults)."
   echo
   java -cp "$here/target/classes" dev.rseqagent.bench.StartupBench \
     "$top/agent/target/rseq-agent.jar" "$here/target/classes" "$rounds" "$jdk17" "$jdk25"

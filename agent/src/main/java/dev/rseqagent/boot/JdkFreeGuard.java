@@ -20,13 +20,12 @@ public final class JdkFreeGuard {
         return true;
     }
 
-    /** true if address is the shim's: the JDK's reallocateMemory must then call {@link #reallocate}. */
-    public static boolean isShim(long address) {
-        return ShimMemory.inArena(address);
-    }
-
-    /** The JDK's reallocateMemory contract over a shim address (bytes already checked by the JDK). */
-    public static long reallocate(long address, long bytes) {
-        return ShimMemory.reallocateLikeUnsafe(address, bytes);
+    /**
+     * The shim's reallocation of a shim address to {@code bytes > 0}; 0 for any
+     * other call, which the JDK's reallocateMemory then serves as usual (its
+     * checks, and its freeMemory for size 0, which the guard above covers).
+     */
+    public static long reallocated(long address, long bytes) {
+        return bytes > 0 && ShimMemory.inArena(address) ? ShimMemory.reallocateLikeUnsafe(address, bytes) : 0;
     }
 }

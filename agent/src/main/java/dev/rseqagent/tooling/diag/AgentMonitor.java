@@ -30,11 +30,16 @@ public final class AgentMonitor implements RseqAgentMXBean {
 
     /** The allocator's figures (zeros while the control plane is not bound); records the peak. */
     long[] allocatorFigures() {
+        long[] a = allocatorFiguresIfBound();
+        return a != null ? a : new long[Report.ALLOCATOR_FIELDS];
+    }
+
+    /** The allocator's figures, or null while the control plane is not bound. */
+    long[] allocatorFiguresIfBound() {
         long[] a = source.allocatorStatsIfBound();
-        if (a == null) {
-            return new long[Report.ALLOCATOR_FIELDS];
+        if (a != null) {
+            peakBytesInUse.accumulateAndGet(a[Report.AS_BYTES_IN_USE], Math::max);
         }
-        peakBytesInUse.accumulateAndGet(a[Report.AS_BYTES_IN_USE], Math::max);
         return a;
     }
 

@@ -13,20 +13,29 @@ final class ExitSummary {
     }
 
     static String render(AgentMonitor monitor, Rewriting rewriting) {
-        long[] a = monitor.allocatorFigures();
+        long[] a = monitor.allocatorFiguresIfBound();
         StringBuilder sb = new StringBuilder("rseq-agent summary:");
         sb.append("\n  threads:   ").append(monitor.ownership().threadsSeen()).append(" seen, ")
                 .append(monitor.getTransitions()).append(" transitions; live by owner/mode ")
                 .append(monitor.getThreadsByOwnerMode());
-        sb.append("\n  allocator: ").append(a[Report.A_HITS] + a[Report.A_MISSES])
+        sb.append("\n  allocator: ");
+        if (a == null) {
+            sb.append("no figures: the application ended before the agent's control plane was bound");
+        } else {
+            allocator(sb, a, monitor.getPeakBytesInUse());
+        }
+        sb.append("\n  rewriting: ").append(rewriting == null ? "off (no packages opted in)" : rewriting.summary());
+        return sb.toString();
+    }
+
+    private static void allocator(StringBuilder sb, long[] a, long peakBytesInUse) {
+        sb.append(a[Report.A_HITS] + a[Report.A_MISSES])
                 .append(" allocations, ").append(a[Report.A_FREES]).append(" frees, hit rate ")
                 .append(oneDecimal(100 * AgentMonitor.hitRate(a))).append("%, peak ")
-                .append(bytes(monitor.getPeakBytesInUse())).append(" in use (sampled), ")
+                .append(bytes(peakBytesInUse)).append(" in use (sampled), ")
                 .append(bytes(a[Report.AS_BYTES_COMMITTED])).append(" committed, ")
                 .append(a[Report.A_ABORTS]).append(" aborts, ")
                 .append(a[Report.AS_FALLBACK_OPS]).append(" fallback operations");
-        sb.append("\n  rewriting: ").append(rewriting == null ? "off (no packages opted in)" : rewriting.summary());
-        return sb.toString();
     }
 
     static String bytes(long n) {

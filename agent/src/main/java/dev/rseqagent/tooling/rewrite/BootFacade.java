@@ -83,7 +83,7 @@ final class BootFacade {
             if (path.equals("ffm") && !ShimMemory.path().equals("ffm")) {
                 throw new IllegalStateException("facade=ffm, but FFM downcalls failed: " + ShimMemory.ffmRefusal());
             }
-            JdkFreeGuard.isShim(0);
+            JdkFreeGuard.reallocated(0, 0);
             Class.forName("dev.rseqagent.boot.DirectBuffers", true, null);
             return Substitutes.class;
         }

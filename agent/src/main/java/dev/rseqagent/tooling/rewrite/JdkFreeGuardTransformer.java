@@ -2,16 +2,11 @@ package dev.rseqagent.tooling.rewrite;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.pool.TypePool;
-
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.utility.OpenedClassReader;
 
 /**
  * Guards the JDK's free paths: {@code jdk.internal.misc.Unsafe} (which
@@ -19,13 +14,17 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * a range check at the top of freeMemory and reallocateMemory, so a shim
  * address freed by code that was not rewritten returns to the shim. Stays
  * registered, so another agent's retransformation keeps the guard.
+ *
+ * <p>Written with Byte Buddy's ASM, not its Advice: only the two methods are
+ * rewritten, the other few hundred are copied as they are, and none of Byte
+ * Buddy's type model is built for the JDK's largest class (~0.5 s of a cold
+ * JVM's start-up with Advice).
  */
 final class JdkFreeGuardTransformer implements ClassFileTransformer {
     static final String UNSAFE = "jdk/internal/misc/Unsafe";
 
-    private final ClassFileLocator adviceClasses = ClassFileLocator.ForClassLoader.of(FreeMemoryAdvice.class.getClassLoader());
     private volatile Throwable failure;
-    private volatile boolean applied;
+    private volatile int guardedMethods;
 
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
@@ -34,37 +33,44 @@ final class JdkFreeGuardTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            byte[] guarded = guard(classFile);
-            applied = true;
-            return guarded;
+            int[] guarded = new int[1];
+            byte[] result = guard(classFile, guarded);
+            guardedMethods = guarded[0];
+            return guarded[0] == JdkFreeGuardPrologue.METHODS ? result : null;
         } catch (Throwable t) {
             failure = t;
             return null;
         }
     }
 
-    private byte[] guard(byte[] classFile) {
-        String name = UNSAFE.replace('/', '.');
-        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
-                ClassFileLocator.ForClassLoader.ofBootLoader());
-        TypeDescription type = TypePool.Default.of(locator).describe(name).resolve();
-        return new ByteBuddy()
-                .with(TypeValidation.DISABLED)
-                .with(Implementation.Context.Disabled.Factory.INSTANCE) // adds no member: retransformation allows none
-                .redefine(type, locator)
-                .visit(Advice.to(FreeMemoryAdvice.class, adviceClasses)
-                        .on(named("freeMemory").and(takesArguments(long.class))))
-                .visit(Advice.to(ReallocateMemoryAdvice.class, adviceClasses)
-                        .on(named("reallocateMemory").and(takesArguments(long.class, long.class))))
-                .make()
-                .getBytes();
+    /** Unsafe's class file with both prologues in; guarded[0] gets how many methods got one. */
+    static byte[] guard(byte[] classFile, int[] guarded) {
+        ClassReader reader = OpenedClassReader.of(classFile);
+        ClassWriter writer = new ClassWriter(reader, 0); // unchanged methods are copied, not re-encoded
+        reader.accept(new ClassVisitor(OpenedClassReader.ASM_API, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+                MethodVisitor guardedMethod = JdkFreeGuardPrologue.wrap(access, name, descriptor, next);
+                if (guardedMethod != next) {
+                    guarded[0]++;
+                }
+                return guardedMethod;
+            }
+        }, 0);
+        return writer.toByteArray();
     }
 
     /** After retransforming Unsafe: null if the guard is in place, else why not. */
     String problem() {
-        if (applied) {
+        if (guardedMethods == JdkFreeGuardPrologue.METHODS) {
             return null;
         }
-        return failure != null ? String.valueOf(failure) : "jdk.internal.misc.Unsafe was not transformed";
+        if (failure != null) {
+            return String.valueOf(failure);
+        }
+        return guardedMethods == 0 ? "jdk.internal.misc.Unsafe was not transformed"
+                : "only " + guardedMethods + " of jdk.internal.misc.Unsafe's free paths were found";
     }
 }

@@ -2,6 +2,13 @@ package dev.rseqagent.tooling.diag;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rseqagent.bootstrap.Report;
+import dev.rseqagent.tooling.log.OwnershipStats;
+import dev.rseqagent.tooling.options.OptionParser;
+import dev.rseqagent.tooling.rewrite.Rewriting;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ExitSummaryTest {
@@ -28,5 +35,43 @@ class ExitSummaryTest {
         a[dev.rseqagent.bootstrap.Report.A_HITS] = 98;
         a[dev.rseqagent.bootstrap.Report.A_MISSES] = 2;
         assertEquals(0.98, AgentMonitor.hitRate(a), 1e-9);
+    }
+
+    private static String render(long[] allocatorStats) {
+        Diagnostics.Source source = new Diagnostics.Source() {
+            @Override
+            public long[] allocatorStatsIfBound() {
+                return allocatorStats;
+            }
+
+            @Override
+            public Rewriting rewriting() {
+                return null;
+            }
+        };
+        AgentMonitor monitor = new AgentMonitor(new OwnershipStats(), source,
+                OptionParser.parse(null, Map.of(), Map.of()).options());
+        return ExitSummary.render(monitor, null);
+    }
+
+    @Test
+    void anUnboundControlPlaneIsSaidSoNotShownAsZeros() {
+        String summary = render(null);
+        assertTrue(summary.contains("\n  allocator: no figures: the application ended before the agent's control plane"
+                + " was bound\n"), summary);
+        assertTrue(summary.endsWith("\n  rewriting: off (no packages opted in)"), summary);
+    }
+
+    @Test
+    void theAllocatorLineGivesTheShimsFigures() {
+        long[] a = new long[Report.ALLOCATOR_FIELDS];
+        a[Report.A_HITS] = 979;
+        a[Report.A_MISSES] = 21;
+        a[Report.A_FREES] = 400;
+        a[Report.AS_BYTES_IN_USE] = 3 << 20;
+        a[Report.AS_BYTES_COMMITTED] = 4 << 20;
+        a[Report.AS_FALLBACK_OPS] = 2;
+        assertTrue(render(a).contains("\n  allocator: 1000 allocations, 400 frees, hit rate 97.9%, peak 3.0 MiB in use"
+                + " (sampled), 4.0 MiB committed, 0 aborts, 2 fallback operations\n"), render(a));
     }
 }

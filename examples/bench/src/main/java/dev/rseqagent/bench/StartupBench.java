@@ -25,6 +25,7 @@ public final class StartupBench {
         {"empty -javaagent (the JVM's own cost)", EMPTY},
         {"rseq-agent, default (lines to stderr)", ""},
         {"rseq-agent, log=none", "log=none"},
+        {"rseq-agent, rewriting on (packages=dev.rseqagent.bench: main's class is rewritten)", "packages=dev.rseqagent.bench"},
     };
 
     public static void main(String[] args) throws Exception {
