@@ -1,5 +1,6 @@
 package dev.rseqagent.tooling.shim;
 
+import dev.rseqagent.bootstrap.AgentClassLoader;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -22,7 +23,8 @@ import java.util.zip.CRC32;
  * loader hands every loader of it the one copy already mapped), and a second
  * start reuses the file instead of writing it again. CRC32 plus length names
  * the content; an existing file is reused only if its own CRC32 and length
- * match.
+ * match. From the agent's own loader the name comes from the jar's directory,
+ * so a reused file costs no read of the jar at all.
  */
 final class ShimExtractor {
     static final String HASH = "{hash}";
@@ -44,14 +46,39 @@ final class ShimExtractor {
      */
     static Path extract(ClassLoader loader, String resource, Path base, String user, String namePattern)
             throws IOException {
-        byte[] bytes = read(loader, resource);
+        return extract(loader, resource, base, user, namePattern, recordedTag(loader, resource));
+    }
+
+    /**
+     * As above, {@code recordedTag} being the resource's content tag as the jar
+     * records it (null: unknown): a copy on disk that matches it is used
+     * without reading the resource at all.
+     */
+    static Path extract(ClassLoader loader, String resource, Path base, String user, String namePattern,
+            String recordedTag) throws IOException {
+        byte[] bytes = recordedTag == null ? read(loader, resource) : null;
+        String tag = recordedTag != null ? recordedTag : contentTag(bytes);
         Path dir = privateDirectory(base.resolve("rseq-agent-" + user), user);
-        String tag = contentTag(bytes);
         Path target = dir.resolve(namePattern.replace(HASH, tag));
         if (!target.getParent().equals(dir)) {
             privateDirectory(target.getParent(), user);
         }
-        return install(bytes, tag, target);
+        if (holds(target, tag)) {
+            return target;
+        }
+        if (bytes == null) {
+            bytes = read(loader, resource);
+            if (!contentTag(bytes).equals(tag)) {
+                throw new IOException("the agent jar's " + resource + " does not match its own checksum");
+            }
+        }
+        return write(bytes, target);
+    }
+
+    /** The agent's loader knows its resources' CRC-32 and length without reading them; others do not (null). */
+    private static String recordedTag(ClassLoader loader, String resource) {
+        long[] recorded = loader instanceof AgentClassLoader ? ((AgentClassLoader) loader).recordedChecksum(resource) : null;
+        return recorded == null ? null : tag(recorded[0], recorded[1]);
     }
 
     private static byte[] read(ClassLoader loader, String resource) throws IOException {
@@ -66,25 +93,35 @@ final class ShimExtractor {
     static String contentTag(byte[] bytes) {
         CRC32 crc = new CRC32();
         crc.update(bytes);
-        return Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(bytes.length);
+        return tag(crc.getValue(), bytes.length);
+    }
+
+    private static String tag(long crc32, long length) {
+        return Long.toHexString(crc32) + "-" + Long.toHexString(length);
     }
 
     /**
-     * Writes {@code bytes} (whose content tag is {@code tag}) to {@code target}
-     * unless it already holds them: same length and CRC32 (a native loop;
-     * Arrays.equals runs interpreted this early and costs milliseconds). The
-     * directory is owner-only, so the check is against truncation and
-     * corruption, not against a crafted collision.
-     * java.io rather than Files.read/write: NIO channels are ~15 classes more on the start-up path.
+     * Whether {@code target} already holds the content {@code tag} names: same
+     * length and CRC32 (a native loop; Arrays.equals runs interpreted this
+     * early and costs milliseconds). The directory is owner-only, so the check
+     * is against truncation and corruption, not against a crafted collision.
      */
-    private static Path install(byte[] bytes, String tag, Path target) throws IOException {
-        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length) {
-            try (FileInputStream in = new FileInputStream(target.toFile())) {
-                if (contentTag(in.readAllBytes()).equals(tag)) {
-                    return target;
-                }
-            }
+    private static boolean holds(Path target, String tag) throws IOException {
+        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+                || !tag.endsWith("-" + Long.toHexString(Files.size(target)))) {
+            return false;
         }
+        try (FileInputStream in = new FileInputStream(target.toFile())) {
+            return contentTag(in.readAllBytes()).equals(tag);
+        }
+    }
+
+    /**
+     * Writes {@code bytes} to {@code target} through a temporary file and an
+     * atomic rename. java.io rather than Files.read/write: NIO channels are
+     * ~15 classes more on the start-up path.
+     */
+    private static Path write(byte[] bytes, Path target) throws IOException {
         File temp = new File(target.getParent().toFile(), target.getFileName() + ".tmp-"
                 + ProcessHandle.current().pid() + "-" + System.nanoTime());
         try {

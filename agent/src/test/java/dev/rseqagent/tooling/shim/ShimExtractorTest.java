@@ -111,6 +111,41 @@ class ShimExtractorTest {
         assertArrayEquals(bytes("shim v2"), Files.readAllBytes(v2));
     }
 
+    @Test
+    void aCopyMatchingTheJarsRecordedChecksumIsUsedWithoutReadingTheJar() throws Exception {
+        byte[] content = bytes("shim from the jar");
+        Path first = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+        ClassLoader empty = new URLClassLoader(new URL[0], null); // reading the resource would fail
+
+        Path again = ShimExtractor.extract(empty, RESOURCE, base(), USER, "librseqagent-x86_64-{hash}.so",
+                ShimExtractor.contentTag(content));
+
+        assertEquals(first, again);
+        assertArrayEquals(content, Files.readAllBytes(again));
+    }
+
+    @Test
+    void aDamagedCopyIsRewrittenFromTheJarWhenTheChecksumIsRecorded() throws Exception {
+        byte[] content = bytes("shim from the jar");
+        Path target = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+        Files.write(target, bytes("shim from the jaR"));
+
+        Path again = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER,
+                "librseqagent-x86_64-{hash}.so", ShimExtractor.contentTag(content));
+
+        assertEquals(target, again);
+        assertArrayEquals(content, Files.readAllBytes(again));
+    }
+
+    @Test
+    void aResourceThatDoesNotMatchItsRecordedChecksumIsRefused() throws Exception {
+        IOException e = assertThrows(IOException.class, () -> ShimExtractor.extract(loaderWith(bytes("what is there")),
+                RESOURCE, base(), USER, "librseqagent-x86_64-{hash}.so", ShimExtractor.contentTag(bytes("recorded"))));
+
+        assertTrue(e.getMessage().contains("does not match its own checksum"), e.getMessage());
+        assertEquals(List.of(), listing(base().resolve("rseq-agent-" + USER)), "nothing written");
+    }
+
     /** Truncated, or of the right length but other bytes (the CRC32 check). */
     @ParameterizedTest
     @ValueSource(strings = {"the whole", "the whole shin"})
