@@ -95,9 +95,10 @@ public final class Rseq {
     }
 
     /**
-     * How rewritten allocation calls reach the shim: {@code "ffm"} (critical
-     * downcalls, JDK 22+), {@code "jni"}, or {@code "off"} when no package is
-     * opted in to rewriting.
+     * How rewritten allocation calls reach the shim now: {@code "ffm"}
+     * (critical downcalls, JDK 22+, from shortly after start-up: the agent
+     * builds them in the background and calls take JNI until then),
+     * {@code "jni"}, or {@code "off"} when no package is opted in to rewriting.
      *
      * @throws IllegalStateException if the agent is not active
      */

@@ -2,17 +2,20 @@ package dev.rseqagent.boot;
 
 /**
  * The shim's allocator as the facade sees it: a range check that needs no
- * call (is this address the shim's?) and malloc/free/realloc through the path
- * chosen once, at class initialisation: FFM critical downcalls on JDK 22+,
- * JNI otherwise (or as {@link FacadeConfig} asks). The branch on a static
- * final is folded away by the JIT.
+ * call (is this address the shim's?) and malloc/free/realloc by JNI, or by
+ * FFM critical downcalls once {@link #enableFfm} has built them (JDK 22+, or
+ * as {@link FacadeConfig} asks). Building them costs a cold JVM ~0.2 s, so
+ * the agent does it after premain and calls take JNI until then: the same
+ * shim either way. Where FFM is not wanted (JDK 17) the static final folds
+ * the switch away; where it is, it costs one volatile read.
  */
 public final class ShimMemory {
     private static final long ARENA_BASE;
     private static final long ARENA_BYTES;
-    private static final boolean FFM;
-    /** Why FFM was asked for but not taken; null otherwise. */
-    private static final String FFM_REFUSAL;
+    private static final boolean FFM_WANTED;
+    private static volatile boolean ffmLive;
+    /** Why FFM was wanted but could not be built; null otherwise. */
+    private static volatile String ffmRefusal;
 
     static {
         long[] range = new long[2];
@@ -20,10 +23,33 @@ public final class ShimMemory {
         ARENA_BASE = range[0];
         ARENA_BYTES = range[1];
         String requested = FacadeConfig.requestedPath;
-        boolean wantFfm = requested.equals("ffm") || requested.equals("auto") && Runtime.version().feature() >= 22;
-        Throwable ffmFailure = wantFfm ? FfmMemory.FAILURE : null;
-        FFM = wantFfm && ffmFailure == null;
-        FFM_REFUSAL = ffmFailure == null ? null : String.valueOf(ffmFailure);
+        FFM_WANTED = requested.equals("ffm") || requested.equals("auto") && Runtime.version().feature() >= 22;
+    }
+
+    /**
+     * Builds the FFM downcalls, if wanted, and switches every call to them;
+     * blocks while they are built. Null when FFM is live or not wanted, else
+     * why it could not be built (calls then stay on JNI).
+     */
+    public static String enableFfm() {
+        if (FFM_WANTED && !ffmLive && ffmRefusal == null) {
+            Throwable failure = FfmMemory.FAILURE; // initialising FfmMemory builds the downcalls
+            if (failure != null) {
+                ffmRefusal = String.valueOf(failure);
+            } else {
+                ffmLive = true;
+            }
+        }
+        return ffmRefusal;
+    }
+
+    /** FFM is wanted but not built yet: calls take JNI until {@link #enableFfm} has run. */
+    public static boolean ffmPending() {
+        return FFM_WANTED && !ffmLive && ffmRefusal == null;
+    }
+
+    private static boolean ffm() {
+        return FFM_WANTED && ffmLive;
     }
 
     private ShimMemory() {
@@ -41,12 +67,12 @@ public final class ShimMemory {
 
     /** "ffm" or "jni": the path rewritten calls take. */
     public static String path() {
-        return FFM ? "ffm" : "jni";
+        return ffm() ? "ffm" : "jni";
     }
 
     /** Why FFM was wanted but JNI is used, or null. */
     public static String ffmRefusal() {
-        return FFM_REFUSAL;
+        return ffmRefusal;
     }
 
     /** Direct buffers made by rewritten allocateDirect calls and not yet released. */
@@ -66,17 +92,17 @@ public final class ShimMemory {
 
     /** A block, or 0 when memory is exhausted; pre: size >= 0. */
     static long malloc(long size) {
-        return FFM ? FfmMemory.malloc(size) : JniMemory.malloc(size);
+        return ffm() ? FfmMemory.malloc(size) : JniMemory.malloc(size);
     }
 
     /** A zeroed block, or 0; pre: size >= 0. */
     static long calloc(long size) {
-        return FFM ? FfmMemory.calloc(size) : JniMemory.calloc(size);
+        return ffm() ? FfmMemory.calloc(size) : JniMemory.calloc(size);
     }
 
     /** Never throws (JDK Cleaners call it). A foreign address goes to libc free. */
     static void free(long address) {
-        if (FFM) {
+        if (ffm()) {
             FfmMemory.free(address);
         } else {
             JniMemory.free(address);
@@ -85,7 +111,7 @@ public final class ShimMemory {
 
     /** pre: address is the shim's (or 0), size > 0. The new block, or 0 with address untouched. */
     static long realloc(long address, long size) {
-        return FFM ? FfmMemory.realloc(address, size) : JniMemory.realloc(address, size);
+        return ffm() ? FfmMemory.realloc(address, size) : JniMemory.realloc(address, size);
     }
 
     /**

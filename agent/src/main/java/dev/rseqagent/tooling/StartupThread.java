@@ -3,6 +3,7 @@ package dev.rseqagent.tooling;
 import ch.qos.logback.classic.LoggerContext;
 import dev.rseqagent.tooling.log.AgentLogging;
 import dev.rseqagent.tooling.options.OptionParser;
+import dev.rseqagent.tooling.rewrite.Rewriting;
 import dev.rseqagent.tooling.shim.Shim;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,8 @@ import org.slf4j.Logger;
  * agent's Logback context and loads its event classes while premain's thread
  * parses the options, loads the shim and builds the log outputs. Once premain
  * hands over, it binds the JNA control plane (~50 ms of JNA start-up that must
- * not sit before the application's main) and starts the event drainer.
+ * not sit before the application's main), starts the event drainer and, with
+ * rewriting on JDK 22+, builds the FFM downcalls the facade then switches to.
  */
 final class StartupThread implements Runnable {
     private final String agentArgs;
@@ -47,6 +49,7 @@ final class StartupThread implements Runnable {
         awaitUninterruptibly(handedOver);
         if (runtime != null) {
             bindControlPlane();
+            switchRewritingToFfm();
         }
     }
 
@@ -83,6 +86,18 @@ final class StartupThread implements Runnable {
             String cause = AgentStarterImpl.describe(t);
             runtime.controlPlaneFailed(cause);
             log.error("rseq-agent's control plane is unavailable (Rseq API, thread-exit lines): {}", cause);
+        }
+    }
+
+    private void switchRewritingToFfm() {
+        Rewriting rewriting = runtime.rewriting();
+        if (rewriting == null) {
+            return;
+        }
+        try {
+            rewriting.switchToFfm(log);
+        } catch (Throwable t) {
+            log.warn("rewritten native-memory calls stay on JNI: {}", AgentStarterImpl.describe(t));
         }
     }
 

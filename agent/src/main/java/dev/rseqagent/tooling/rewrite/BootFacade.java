@@ -80,7 +80,7 @@ final class BootFacade {
             if (!ShimMemory.ready()) {
                 throw new IllegalStateException("the shim could not reserve its arena");
             }
-            if (path.equals("ffm") && !ShimMemory.path().equals("ffm")) {
+            if (path.equals("ffm") && ShimMemory.enableFfm() != null) { // asked for: built now, on premain's thread
                 throw new IllegalStateException("facade=ffm, but FFM downcalls failed: " + ShimMemory.ffmRefusal());
             }
             JdkFreeGuard.reallocated(0, 0);

@@ -64,7 +64,10 @@ final class RewriteInstaller {
         return loaded.size();
     }
 
-    private static String describePath() {
+    static String describePath() {
+        if (ShimMemory.ffmPending()) {
+            return "jni until the FFM critical downcalls are built (in the background), then ffm";
+        }
         String path = ShimMemory.path();
         String refusal = ShimMemory.ffmRefusal();
         String text = path.equals("ffm") ? "ffm (critical downcalls)" : "jni";

@@ -21,17 +21,32 @@ import org.slf4j.Logger;
 public final class Rewriting {
     static final String BYTE_BUDDY_RESOURCE = "byte-buddy.jar";
 
-    private final String path;
     private final Supplier<String> summary;
 
-    private Rewriting(String path, Supplier<String> summary) {
-        this.path = path;
+    private Rewriting(Supplier<String> summary) {
         this.summary = summary;
     }
 
-    /** "ffm" or "jni": how rewritten calls reach the shim. */
+    /** "ffm" or "jni": how rewritten calls reach the shim now. */
     public String path() {
-        return path;
+        return ShimMemory.path();
+    }
+
+    /**
+     * Where FFM is wanted (JDK 22+), builds its downcalls (~0.2 s of a cold
+     * JVM, kept off premain) and switches rewritten calls to them; one line
+     * says which path they take from then on.
+     */
+    public void switchToFfm(Logger log) {
+        if (!ShimMemory.ffmPending()) {
+            return;
+        }
+        String refusal = ShimMemory.enableFfm();
+        if (refusal == null) {
+            log.info("rewritten native-memory calls now take FFM critical downcalls (facade: ffm)");
+        } else {
+            log.warn("rewritten native-memory calls stay on JNI: FFM downcalls could not be built: {}", refusal);
+        }
     }
 
     /** Direct buffers from rewritten allocateDirect calls, still alive. */
@@ -70,6 +85,6 @@ public final class Rewriting {
         Class<?> facade = BootFacade.install(inst, options.get(AgentOption.FACADE));
         Supplier<String> summary = RewriteInstaller.install(inst, facade,
                 Replacement.active(options.get(AgentOption.JNA).equals("on")), include, exclude, log);
-        return new Rewriting(ShimMemory.path(), summary);
+        return new Rewriting(summary);
     }
 }

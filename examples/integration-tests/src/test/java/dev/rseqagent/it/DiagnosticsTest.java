@@ -67,7 +67,11 @@ class DiagnosticsTest {
                 }
                 String context = "threads " + threads + ", " + Files.readString(dir.resolve("stderr"));
                 assertTrue(glibcRseq >= 1, context);
-                assertEquals(jdk.feature >= 22 ? "ffm" : "jni", mbs.getAttribute(name, "FacadePath"));
+                String expectedPath = jdk.feature >= 22 ? "ffm" : "jni";
+                for (int i = 0; i < 100 && !expectedPath.equals(mbs.getAttribute(name, "FacadePath")); i++) {
+                    Thread.sleep(100); // JDK 22+: JNI until the agent has built the FFM downcalls, after premain
+                }
+                assertEquals(expectedPath, mbs.getAttribute(name, "FacadePath"));
                 long allocations = (Long) mbs.getAttribute(name, "Allocations");
                 long frees = (Long) mbs.getAttribute(name, "Frees");
                 // The caches' figures; a call the caches could not take (e.g. a stack the idle-cache

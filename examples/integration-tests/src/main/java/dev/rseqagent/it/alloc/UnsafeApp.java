@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class UnsafeApp {
     public static void main(String[] args) throws Exception {
-        System.out.println("FACADE " + Rseq.facadePath());
+        facadeSwitch();
         contentsAndRealloc();
         edges();
         cachesServeTheCalls();
@@ -25,6 +25,26 @@ public final class UnsafeApp {
         acrossThreads();
         onVirtualThreads();
         Checks.done();
+    }
+
+    /**
+     * On JDK 22+ the facade starts on JNI and switches to FFM once the agent
+     * has built its downcalls: a block from before the switch is still the
+     * shim's after it. Prints "FACADE <first> -> <settled>"; the rest of the
+     * checks run on the settled path.
+     */
+    private static void facadeSwitch() throws InterruptedException {
+        long early = UNSAFE.allocateMemory(64);
+        UNSAFE.putLong(early, 42);
+        String first = Rseq.facadePath();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (Runtime.version().feature() >= 22 && Rseq.facadePath().equals("jni") && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        String settled = Rseq.facadePath();
+        check("facade.switch.keeps.blocks", Rseq.owns(early) && UNSAFE.getLong(early) == 42, early);
+        UNSAFE.freeMemory(early);
+        System.out.println("FACADE " + first + " -> " + settled);
     }
 
     private static void contentsAndRealloc() {
