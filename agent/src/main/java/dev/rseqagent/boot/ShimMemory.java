@@ -32,7 +32,7 @@ public final class ShimMemory {
      * why it could not be built (calls then stay on JNI).
      */
     public static String enableFfm() {
-        if (FFM_WANTED && !ffmLive && ffmRefusal == null) {
+        if (ffmPending()) {
             Throwable failure = FfmMemory.FAILURE; // initialising FfmMemory builds the downcalls
             if (failure != null) {
                 ffmRefusal = String.valueOf(failure);
@@ -65,7 +65,7 @@ public final class ShimMemory {
         return ARENA_BYTES != 0;
     }
 
-    /** "ffm" or "jni": the path rewritten calls take. */
+    /** "ffm" or "jni": the path rewritten calls take now. */
     public static String path() {
         return ffm() ? "ffm" : "jni";
     }
