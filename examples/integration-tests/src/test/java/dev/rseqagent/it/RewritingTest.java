@@ -76,6 +76,31 @@ class RewritingTest {
                 exit.group(1) + " allocation call sites in " + exit.group(2) + " classes", r.describe());
     }
 
+    /** facade=jni never switches; facade=ffm builds the downcalls before main, or turns rewriting off where it cannot. */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theFacadeOptionFixesThePath(Jdk jdk) throws Exception {
+        JvmRun.Result jni = JvmRun.on(jdk).agentArgs(ALLOC + ",facade=jni").jvmArg("-Dit.facadeWaitMs=0")
+                .run(UnsafeApp.class);
+        assertChecksPass(jni);
+        assertTrue(jni.stdout.contains("FACADE jni -> jni\n"), jni.describe());
+        assertTrue(jni.stderr.contains("; facade: jni\n"), jni.describe());
+        assertFalse(jni.stderr.contains("now take FFM"), jni.describe());
+
+        JvmRun.Result ffm = JvmRun.on(jdk).agentArgs(ALLOC + ",facade=ffm").jvmArg("-Dit.facadeWaitMs=0")
+                .run(UnsafeApp.class);
+        assertEquals(0, ffm.exitCode, ffm.describe());
+        if (jdk.feature >= 22) {
+            assertChecksPass(ffm);
+            assertTrue(ffm.stdout.contains("FACADE ffm -> ffm\n"), ffm.describe());
+            assertTrue(ffm.stderr.contains("; facade: ffm (critical downcalls)\n"), ffm.describe());
+        } else {
+            assertTrue(ffm.stderr.contains("native-memory rewriting is off, nothing was rewritten: "
+                    + "java.lang.IllegalStateException: facade=ffm, but FFM downcalls failed"), ffm.describe());
+            assertTrue(ffm.stdout.contains("FACADE off -> off\n"), ffm.describe());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("jdks")
     void crossBoundaryFreesWithNativeMemoryTracking(Jdk jdk) throws Exception {

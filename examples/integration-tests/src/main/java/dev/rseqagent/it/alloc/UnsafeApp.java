@@ -31,13 +31,14 @@ public final class UnsafeApp {
      * On JDK 22+ the facade starts on JNI and switches to FFM once the agent
      * has built its downcalls: a block from before the switch is still the
      * shim's after it. Prints "FACADE <first> -> <settled>"; the rest of the
-     * checks run on the settled path.
+     * checks run on the settled path. -Dit.facadeWaitMs bounds the wait for
+     * the switch (0 where none is due, as with facade=jni).
      */
     private static void facadeSwitch() throws InterruptedException {
         long early = UNSAFE.allocateMemory(64);
         UNSAFE.putLong(early, 42);
         String first = Rseq.facadePath();
-        long deadline = System.nanoTime() + 20_000_000_000L;
+        long deadline = System.nanoTime() + Long.getLong("it.facadeWaitMs", 20_000) * 1_000_000L;
         while (Runtime.version().feature() >= 22 && Rseq.facadePath().equals("jni") && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
