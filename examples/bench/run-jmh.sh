@@ -20,7 +20,7 @@ gcc -std=gnu11 -O2 -shared -fPIC -Wall -Werror -isystem "$jdk17/include" -isyste
   echo "Measured by \`examples/bench/run-jmh.sh $iterations $rounds\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -r), $(ldd --version | head -1 | sed 's/.* //') glibc."
   echo "JMH 1.37; each side of a ratio in $rounds rounds, the sides alternating, one fork per round, $iterations x 1 s warm-up and $iterations x 1 s measurement; medians of the rounds."
   echo "-Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxDirectMemorySize=256m on both sides,"
-  echo "the agent side adds \`-javaagent:rseq-agent.jar=packages=dev.rseqagent.bench.alloc,log=none\` (facade: JNI on 17, FFM critical downcalls on 25)."
+  echo "the agent side adds \`-javaagent:rseq-agent.jar=packages=dev.rseqagent.bench.alloc,log=none\` (facade: JNI on 17; on 25 FFM critical downcalls, built by the agent within the first second, inside the warm-up)."
   echo "Ratios are rseq-agent / JDK from the same run: below 1 is faster for times, above 1 is faster for throughput."
   echo "The floor row has no agent: two calls of a JNI native that returns its argument, set against the JDK's Unsafe 64 B pair above it."
   echo
