@@ -1,7 +1,8 @@
 /*
  * jvm_hook.c — JNI/JVMTI glue only. The agent System.loads the shim (the same
  * mapping JNA opens, so one copy) and JNI_OnLoad registers JvmHook's natives:
- * bindMemory0 (the allocation facade, jni_memory.c) and install0: from then on every Java thread the JVM starts is probed
+ * defineInBootLoader0 and bindMemory0 (the allocation facade, jni_memory.c)
+ * and install0: from then on every Java thread the JVM starts is probed
  * on that thread before it runs user code (JVMTI ThreadStart), and the report
  * is handed to a Java method, which logs it. This path is pure JNI: JNA's
  * first call on a new thread costs ~15 us, and JNA's own start-up ~50 ms,
@@ -117,10 +118,36 @@ static jint JNICALL rseqagent_jvm_hook_bind_memory0(JNIEnv *env, jclass holder, 
     return facade && _rseqagent_jni_bind_memory(env, facade) == 0 ? 0 : -EINVAL;
 }
 
+/*
+ * JvmHook.defineInBootLoader0(String internalName, byte[] classFile): one
+ * class of the allocation facade, defined by the boot loader (DefineClass with
+ * a null loader). Reflection on jdk.internal.misc.Unsafe.defineClass did the
+ * same at the cost of ~30 ms of method-handle spinning in a cold JVM. Null
+ * with the JVM's exception pending when the class cannot be defined.
+ */
+static jclass JNICALL rseqagent_jvm_hook_define_in_boot_loader0(JNIEnv *env, jclass holder, jstring internal_name,
+                                                                 jbyteArray class_file)
+{
+    (void)holder;
+    const char *name = (*env)->GetStringUTFChars(env, internal_name, NULL);
+    if (!name)
+        return NULL;
+    jclass defined = NULL;
+    jsize length = (*env)->GetArrayLength(env, class_file);
+    jbyte *bytes = (*env)->GetByteArrayElements(env, class_file, NULL);
+    if (bytes) {
+        defined = (*env)->DefineClass(env, name, NULL, bytes, length);
+        (*env)->ReleaseByteArrayElements(env, class_file, bytes, JNI_ABORT);
+    }
+    (*env)->ReleaseStringUTFChars(env, internal_name, name);
+    return defined;
+}
+
 /* ---- Registration Table ---- */
 static const JNINativeMethod hook_methods[] = {
     { "install0", "(Ljava/lang/Class;Ljava/lang/String;[J)I", (void *)rseqagent_jvm_hook_install0 },
     { "bindMemory0", "(Ljava/lang/Class;)I", (void *)rseqagent_jvm_hook_bind_memory0 },
+    { "defineInBootLoader0", "(Ljava/lang/String;[B)Ljava/lang/Class;", (void *)rseqagent_jvm_hook_define_in_boot_loader0 },
 };
 /* ---- Registration Table End ---- */
 

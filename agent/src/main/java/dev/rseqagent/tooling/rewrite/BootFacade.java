@@ -8,12 +8,10 @@ import dev.rseqagent.tooling.shim.JvmHook;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
-import java.security.ProtectionDomain;
 import java.util.Map;
 import java.util.Set;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 /**
  * Puts the allocation facade ({@code dev.rseqagent.boot}) into the boot
@@ -38,8 +36,6 @@ final class BootFacade {
      */
     static Class<?> install(Instrumentation inst, String path) throws Exception {
         Module javaBase = Object.class.getModule();
-        Module agent = BootFacade.class.getModule();
-        inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(agent)), Map.of(), Set.of(), Map.of());
         defineInBootLoader();
         Class<?> jni = Class.forName("dev.rseqagent.boot.JniMemory", false, null);
         Module facadeModule = jni.getModule();
@@ -50,25 +46,23 @@ final class BootFacade {
         return Linked.initialise(path);
     }
 
-    /** Every class of the facade's jar, defined by the boot loader (jdk.internal.misc.Unsafe.defineClass). */
-    private static void defineInBootLoader() throws Exception {
-        Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
-        Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
-        Method define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-                ClassLoader.class, ProtectionDomain.class);
+    /**
+     * Every class of the facade's jar, defined by the boot loader through the
+     * shim (JNI DefineClass). ZipInputStream, not JarInputStream: the jar is
+     * the agent's own, and a manifest verifier is ~10 classes more to load.
+     */
+    private static void defineInBootLoader() throws IOException {
         InputStream resource = BootFacade.class.getClassLoader().getResourceAsStream(JAR_RESOURCE);
         if (resource == null) {
             throw new IOException("the agent jar has no " + JAR_RESOURCE);
         }
-        try (JarInputStream jar = new JarInputStream(resource)) {
-            for (JarEntry e = jar.getNextJarEntry(); e != null; e = jar.getNextJarEntry()) {
+        try (ZipInputStream jar = new ZipInputStream(resource)) {
+            for (ZipEntry e = jar.getNextEntry(); e != null; e = jar.getNextEntry()) {
                 String name = e.getName();
                 if (!name.endsWith(".class") || name.endsWith("package-info.class")) {
                     continue;
                 }
-                byte[] bytes = jar.readAllBytes();
-                String className = name.substring(0, name.length() - ".class".length()).replace('/', '.');
-                define.invoke(unsafe, className, bytes, 0, bytes.length, null, null);
+                JvmHook.defineInBootLoader(name.substring(0, name.length() - ".class".length()), jar.readAllBytes());
             }
         }
     }

@@ -15,6 +15,22 @@ public final class JvmHook {
 
     private static native int bindMemory0(Class<?> facade);
 
+    private static native Class<?> defineInBootLoader0(String internalName, byte[] classFile);
+
+    /**
+     * Defines a class of the allocation facade in the boot loader (JNI
+     * DefineClass: no reflection, no method handles on the start-up path).
+     *
+     * @throws LinkageError if the JVM refuses the class
+     */
+    public static Class<?> defineInBootLoader(String internalName, byte[] classFile) {
+        Class<?> defined = defineInBootLoader0(internalName, classFile);
+        if (defined == null) {
+            throw new IllegalStateException("the boot loader did not define " + internalName);
+        }
+        return defined;
+    }
+
     /**
      * Registers the shim's allocation natives on the facade's JNI class (a
      * boot loader class cannot bind them itself: the shim was loaded by
