@@ -64,7 +64,7 @@ final class RewriteInstaller {
         return loaded.size();
     }
 
-    static String describePath() {
+    private static String describePath() {
         if (ShimMemory.ffmPending()) {
             return "jni until the FFM critical downcalls are built (in the background), then ffm";
         }
