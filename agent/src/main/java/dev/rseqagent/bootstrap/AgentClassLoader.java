@@ -1,9 +1,11 @@
 package dev.rseqagent.bootstrap;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.ref.SoftReference;
 import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -19,9 +21,9 @@ import java.util.zip.ZipFile;
 
 /**
  * The agent's isolated class loader. Its classes (the agent's tooling, JNA,
- * SLF4J, Logback) live in the agent jar under {@code inst/} as
- * {@code .classdata}, so the application's class loaders never see them and an
- * application's own JNA or Logback never meets ours. The bootstrap side
+ * SLF4J, Logback) live in the agent jar in one {@link ClassPack}, and their
+ * resources under {@code inst/}, so the application's class loaders never see
+ * them and an application's own JNA or Logback never meets ours. The bootstrap side
  * ({@code dev.rseqagent.bootstrap} and the public API in {@code dev.rseqagent})
  * is delegated to the loader that loaded the agent, so both sides share it.
  * A class the agent carries is defined here without asking the parent first:
@@ -30,6 +32,7 @@ import java.util.zip.ZipFile;
  */
 public final class AgentClassLoader extends ClassLoader {
     private static final String PREFIX = "inst/";
+    private static final String PACK = PREFIX + "classes.pack";
     private static final String STARTER = "dev.rseqagent.tooling.AgentStarterImpl";
 
     static {
@@ -38,6 +41,8 @@ public final class AgentClassLoader extends ClassLoader {
 
     /** ZipFile, not JarFile: no manifest, signature or multi-release handling on each lookup. */
     private final ZipFile jar;
+    /** Read again if the collector needed the memory: classes are defined at start-up, few later. */
+    private volatile SoftReference<ClassPack> pack = new SoftReference<>(null);
     /** Jars opened later, only when a feature needs them (Byte Buddy, for rewriting): plain .class entries. */
     private volatile ZipFile[] extraJars = new ZipFile[0];
     private final URL jarUrl;
@@ -132,19 +137,44 @@ public final class AgentClassLoader extends ClassLoader {
         return c;
     }
 
-    /** Defines {@code name} from the agent's jars; null if they do not have it. */
+    /** Defines {@code name} from the agent's pack or added jars; null if they do not have it. */
     private Class<?> defineOwn(String name) throws ClassNotFoundException {
-        String path = name.replace('.', '/');
-        try (Entry entry = openEntry(path + ".classdata", path + ".class")) {
-            if (entry == null) {
+        try {
+            byte[] bytes = classFile(name.replace('.', '/'));
+            if (bytes == null) {
                 return null;
             }
-            byte[] bytes = entry.readAll();
             definePackageOf(name);
             return defineClass(name, bytes, 0, bytes.length, domain);
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
         }
+    }
+
+    /** The class file at {@code path} ("a/b/C") in the pack, else in an added jar; null if neither has it. */
+    private byte[] classFile(String path) throws IOException {
+        byte[] bytes = pack().classFile(path);
+        if (bytes != null) {
+            return bytes;
+        }
+        try (Entry entry = openEntry(null, path + ".class")) {
+            return entry == null ? null : entry.readAll();
+        }
+    }
+
+    private ClassPack pack() throws IOException {
+        ClassPack p = pack.get();
+        if (p == null) {
+            ZipEntry entry = jar.getEntry(PACK);
+            if (entry == null) {
+                throw new IOException("the agent jar has no " + PACK);
+            }
+            try (Entry in = new Entry(jar, entry)) {
+                p = new ClassPack(in.readAll());
+            }
+            pack = new SoftReference<>(p);
+        }
+        return p;
     }
 
     /** An entry of one of the agent's jars, open for reading. */
@@ -176,9 +206,9 @@ public final class AgentClassLoader extends ClassLoader {
         }
     }
 
-    /** inst/{@code hidden} in the agent jar, else {@code plain} in an added jar; null if neither. */
+    /** inst/{@code hidden} in the agent jar (null: none), else {@code plain} in an added jar; null if neither. */
     private Entry openEntry(String hidden, String plain) throws IOException {
-        ZipEntry entry = jar.getEntry(PREFIX + hidden);
+        ZipEntry entry = hidden == null ? null : jar.getEntry(PREFIX + hidden);
         if (entry != null) {
             return new Entry(jar, entry);
         }
@@ -217,14 +247,17 @@ public final class AgentClassLoader extends ClassLoader {
 
     /**
      * Straight from the jar: no jar: URL handler on the start-up path. A class
-     * file's name finds its .classdata, so class-file readers (Byte Buddy) see
+     * file's name finds it in the pack, so class-file readers (Byte Buddy) see
      * the agent's own classes.
      */
     @Override
     public InputStream getResourceAsStream(String name) {
         try {
-            String hidden = name.endsWith(".class") ? name + "data" : name;
-            Entry entry = openEntry(hidden, name);
+            if (name.endsWith(".class")) {
+                byte[] bytes = classFile(name.substring(0, name.length() - ".class".length()));
+                return bytes != null ? new ByteArrayInputStream(bytes) : super.getResourceAsStream(name);
+            }
+            Entry entry = openEntry(name, name);
             return entry != null ? entry.in : super.getResourceAsStream(name);
         } catch (IOException e) {
             return null;

@@ -1,0 +1,168 @@
+package dev.rseqagent.bootstrap;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * The agent's isolated classes in one jar entry ({@code inst/classes.pack}),
+ * looked up through a hash table written at build time. Why not one jar entry
+ * per class: the JVM opens the agent jar before premain, and the JDK's zip
+ * reader hashes every entry of its directory first, interpreted this early:
+ * ~7 ms for the 600 classes of the agent, JNA, SLF4J and Logback, on every
+ * start, before the agent runs at all. Here a lookup reads only its slots.
+ *
+ * <p>Layout, big-endian:
+ * <pre>
+ *   int MAGIC, int slots (a power of two, at most half full)
+ *   slots x { int hash, int nameAt, int dataAt, int packedLength, int length }
+ *       hash: String.hashCode of the class's path ("a/b/C"); nameAt 0: empty slot;
+ *       linear probing from hash &amp; (slots - 1)
+ *   names: u2 length, then the path in UTF-8
+ *   data: each class file zlib-deflated
+ * </pre>
+ */
+final class ClassPack {
+    static final int MAGIC = 0x52514350; // "RQCP"
+    private static final int HEADER = 8;
+    private static final int SLOT = 20;
+
+    private final byte[] pack;
+    private final int mask;
+    /** One for all lookups: an Inflater's native state costs more to make than to share. */
+    private final Inflater inflater = new Inflater();
+
+    ClassPack(byte[] pack) throws IOException {
+        this.pack = pack;
+        int slots = pack.length >= HEADER && intAt(pack, 0) == MAGIC ? intAt(pack, 4) : 0;
+        if (slots <= 0 || Integer.bitCount(slots) != 1 || HEADER + (long) slots * SLOT > pack.length) {
+            throw new IOException("not a class pack");
+        }
+        this.mask = slots - 1;
+    }
+
+    /** The class file at {@code path} ("a/b/C"), or null if the pack has no such class. */
+    byte[] classFile(String path) throws IOException {
+        int hash = path.hashCode();
+        for (int i = hash & mask;; i = (i + 1) & mask) {
+            int slot = HEADER + i * SLOT;
+            int nameAt = intAt(pack, slot + 4);
+            if (nameAt == 0) {
+                return null;
+            }
+            if (intAt(pack, slot) == hash && nameIs(nameAt, path)) {
+                return inflate(intAt(pack, slot + 8), intAt(pack, slot + 12), intAt(pack, slot + 16));
+            }
+        }
+    }
+
+    private boolean nameIs(int at, String path) {
+        int length = (pack[at] & 0xff) << 8 | pack[at + 1] & 0xff;
+        return new String(pack, at + 2, length, StandardCharsets.UTF_8).equals(path);
+    }
+
+    private byte[] inflate(int at, int packedLength, int length) throws IOException {
+        byte[] out = new byte[length];
+        synchronized (inflater) {
+            inflater.reset();
+            inflater.setInput(pack, at, packedLength);
+            try {
+                if (inflater.inflate(out) != length || !inflater.finished()) {
+                    throw new IOException("corrupt class pack entry at " + at);
+                }
+            } catch (DataFormatException e) {
+                throw new IOException("corrupt class pack entry at " + at, e);
+            }
+        }
+        return out;
+    }
+
+    private static int intAt(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | b[at + 3] & 0xff;
+    }
+
+    /**
+     * Build time (agent/pom.xml runs it): {@code Writer <pack> <classes dir>...}
+     * packs every .class under the directories. Never loaded by the agent.
+     */
+    static final class Writer {
+        public static void main(String[] args) throws IOException {
+            TreeMap<String, byte[]> classes = new TreeMap<>();
+            for (int i = 1; i < args.length; i++) {
+                Path root = Path.of(args[i]);
+                try (Stream<Path> files = Files.walk(root)) {
+                    for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+                        String name = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                        classes.put(name.substring(0, name.length() - ".class".length()), Files.readAllBytes(file));
+                    }
+                }
+            }
+            Files.write(Path.of(args[0]), pack(classes));
+        }
+
+        /** The pack of {@code classes} (path "a/b/C" to class file). */
+        static byte[] pack(TreeMap<String, byte[]> classes) throws IOException {
+            int slots = Integer.highestOneBit(Math.max(1, classes.size()) * 2 - 1) << 1;
+            int namesAt = HEADER + slots * SLOT;
+            ByteArrayOutputStream names = new ByteArrayOutputStream();
+            ByteArrayOutputStream data = new ByteArrayOutputStream();
+            List<int[]> table = new ArrayList<>();
+            for (var e : classes.entrySet()) {
+                byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+                byte[] packed = deflate(e.getValue());
+                table.add(new int[] {e.getKey().hashCode(), namesAt + names.size(), data.size(), packed.length,
+                        e.getValue().length});
+                names.write(name.length >> 8);
+                names.write(name.length);
+                names.write(name);
+                data.write(packed);
+            }
+            int dataAt = namesAt + names.size();
+            int[][] slotTable = new int[slots][];
+            for (int[] entry : table) {
+                entry[2] += dataAt;
+                int i = entry[0] & (slots - 1);
+                while (slotTable[i] != null) {
+                    i = (i + 1) & (slots - 1);
+                }
+                slotTable[i] = entry;
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(MAGIC);
+            out.writeInt(slots);
+            for (int[] slot : slotTable) {
+                for (int k = 0; k < SLOT / 4; k++) {
+                    out.writeInt(slot == null ? 0 : slot[k]);
+                }
+            }
+            names.writeTo(out);
+            data.writeTo(out);
+            out.flush();
+            return bytes.toByteArray();
+        }
+
+        private static byte[] deflate(byte[] classFile) {
+            Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+            deflater.setInput(classFile);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(classFile.length);
+            byte[] buffer = new byte[8192];
+            while (!deflater.finished()) {
+                out.write(buffer, 0, deflater.deflate(buffer));
+            }
+            deflater.end();
+            return out.toByteArray();
+        }
+    }
+}

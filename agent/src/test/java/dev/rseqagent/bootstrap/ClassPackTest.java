@@ -1,0 +1,89 @@
+package dev.rseqagent.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassPackTest {
+
+    @Test
+    void everyPackedClassComesBackByteForByte() throws IOException {
+        TreeMap<String, byte[]> classes = new TreeMap<>();
+        Random random = new Random(42);
+        for (int i = 0; i < 600; i++) {
+            byte[] body = new byte[random.nextInt(20_000)];
+            random.nextBytes(body);
+            classes.put("p" + (i % 7) + "/C" + i, body);
+        }
+        ClassPack pack = new ClassPack(ClassPack.Writer.pack(classes));
+
+        for (var e : classes.entrySet()) {
+            assertArrayEquals(e.getValue(), pack.classFile(e.getKey()), e.getKey());
+        }
+        assertNull(pack.classFile("p0/Absent"));
+        assertNull(pack.classFile("p0.C0"), "paths, not binary names");
+    }
+
+    @Test
+    void namesWithTheSameHashAreToldApart() throws IOException {
+        assertEquals("a/Aa".hashCode(), "a/BB".hashCode());
+        TreeMap<String, byte[]> classes = new TreeMap<>();
+        classes.put("a/Aa", bytes("first"));
+        classes.put("a/BB", bytes("second"));
+        ClassPack pack = new ClassPack(ClassPack.Writer.pack(classes));
+
+        assertArrayEquals(bytes("first"), pack.classFile("a/Aa"));
+        assertArrayEquals(bytes("second"), pack.classFile("a/BB"));
+        assertNull(pack.classFile("a/C#"), "same hash as neither, probes to an empty slot");
+    }
+
+    @Test
+    void theWriterPacksTheClassFilesOfItsDirectories(@TempDir Path tmp) throws IOException {
+        Path one = Files.createDirectories(tmp.resolve("one/x/y"));
+        Path two = Files.createDirectories(tmp.resolve("two/z"));
+        Files.write(one.resolve("A.class"), bytes("class A"));
+        Files.write(one.resolve("notes.txt"), bytes("not a class"));
+        Files.write(two.resolve("B$1.class"), bytes("class B$1"));
+        Path out = tmp.resolve("classes.pack");
+
+        ClassPack.Writer.main(new String[] {out.toString(), tmp.resolve("one").toString(), tmp.resolve("two").toString()});
+
+        ClassPack pack = new ClassPack(Files.readAllBytes(out));
+        assertArrayEquals(bytes("class A"), pack.classFile("x/y/A"));
+        assertArrayEquals(bytes("class B$1"), pack.classFile("z/B$1"));
+        assertNull(pack.classFile("x/y/notes"));
+    }
+
+    @Test
+    void somethingElseIsRefused() {
+        assertThrows(IOException.class, () -> new ClassPack(bytes("PK\u0003\u0004 a zip, not a pack")));
+        assertThrows(IOException.class, () -> new ClassPack(new byte[0]));
+        byte[] truncated = new byte[] {0x52, 0x51, 0x43, 0x50, 0, 0, 0x10, 0};
+        assertThrows(IOException.class, () -> new ClassPack(truncated), "4096 slots announced, none there");
+    }
+
+    @Test
+    void aCorruptEntryIsAnErrorNotAWrongClass() throws IOException {
+        TreeMap<String, byte[]> classes = new TreeMap<>();
+        classes.put("a/A", bytes("a class file of some length, deflated in the pack"));
+        byte[] packed = ClassPack.Writer.pack(classes);
+        packed[packed.length - 3] ^= 0x55; // inside the deflated data (or its checksum)
+        ClassPack pack = new ClassPack(packed);
+
+        assertThrows(IOException.class, () -> pack.classFile("a/A"));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
