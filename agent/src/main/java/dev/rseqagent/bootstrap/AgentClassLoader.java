@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.instrument.Instrumentation;
-import java.lang.ref.SoftReference;
 import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -41,8 +40,8 @@ public final class AgentClassLoader extends ClassLoader {
 
     /** ZipFile, not JarFile: no manifest, signature or multi-release handling on each lookup. */
     private final ZipFile jar;
-    /** Read again if the collector needed the memory: classes are defined at start-up, few later. */
-    private volatile SoftReference<ClassPack> pack = new SoftReference<>(null);
+    /** Opened with the first class defined here, on premain's thread. */
+    private volatile ClassPack pack;
     /** Jars opened later, only when a feature needs them (Byte Buddy, for rewriting): plain .class entries. */
     private volatile ZipFile[] extraJars = new ZipFile[0];
     private final URL jarUrl;
@@ -163,18 +162,41 @@ public final class AgentClassLoader extends ClassLoader {
     }
 
     private ClassPack pack() throws IOException {
-        ClassPack p = pack.get();
+        ClassPack p = pack;
         if (p == null) {
-            ZipEntry entry = jar.getEntry(PACK);
-            if (entry == null) {
-                throw new IOException("the agent jar has no " + PACK);
+            synchronized (this) {
+                if (pack == null) {
+                    ZipEntry entry = jar.getEntry(PACK);
+                    if (entry == null) {
+                        throw new IOException("the agent jar has no " + PACK);
+                    }
+                    pack = ClassPack.open(new PackEntry(jar, entry));
+                }
+                p = pack;
             }
-            try (Entry in = new Entry(jar, entry)) {
-                p = new ClassPack(in.readAll());
-            }
-            pack = new SoftReference<>(p);
         }
         return p;
+    }
+
+    /** The pack's bytes, read where they lie in the jar (stored: a skip is a seek). */
+    private static final class PackEntry implements ClassPack.Source {
+        private final ZipFile jar;
+        private final ZipEntry entry;
+
+        PackEntry(ZipFile jar, ZipEntry entry) {
+            this.jar = jar;
+            this.entry = entry;
+        }
+
+        @Override
+        public void read(long at, byte[] into) throws IOException {
+            try (InputStream in = jar.getInputStream(entry)) {
+                in.skipNBytes(at);
+                if (in.readNBytes(into, 0, into.length) != into.length) {
+                    throw new IOException("truncated " + entry.getName());
+                }
+            }
+        }
     }
 
     /** An entry of one of the agent's jars, open for reading. */

@@ -20,35 +20,55 @@ import java.util.zip.Inflater;
  * per class: the JVM opens the agent jar before premain, and the JDK's zip
  * reader hashes every entry of its directory first, interpreted this early:
  * ~7 ms for the 600 classes of the agent, JNA, SLF4J and Logback, on every
- * start, before the agent runs at all. Here a lookup reads only its slots.
+ * start, before the agent runs at all. Here a lookup reads only its slots, and
+ * only the index stays in memory: each class is read from the jar when it is
+ * defined.
  *
  * <p>Layout, big-endian:
  * <pre>
- *   int MAGIC, int slots (a power of two, at most half full)
- *   slots x { int hash, int nameAt, int dataAt, int packedLength, int length }
- *       hash: String.hashCode of the class's path ("a/b/C"); nameAt 0: empty slot;
- *       linear probing from hash &amp; (slots - 1)
- *   names: u2 length, then the path in UTF-8
+ *   index: int MAGIC, int slots (a power of two, at most half full), int index length
+ *       slots x { int hash, int nameAt, int dataAt, int packedLength, int length }
+ *           hash: String.hashCode of the class's path ("a/b/C"); nameAt 0: empty slot;
+ *           linear probing from hash &amp; (slots - 1)
+ *       names: u2 length, then the path in UTF-8
  *   data: each class file zlib-deflated
  * </pre>
  */
 final class ClassPack {
     static final int MAGIC = 0x52514350; // "RQCP"
-    private static final int HEADER = 8;
+    private static final int HEADER = 12;
     private static final int SLOT = 20;
 
-    private final byte[] pack;
+    /** Where the pack's bytes are: the jar's entry, or (in tests) an array. */
+    interface Source {
+        /** Fills {@code into} with the pack's bytes from offset {@code at}; IOException past its end. */
+        void read(long at, byte[] into) throws IOException;
+    }
+
+    private final Source source;
+    private final byte[] index;
     private final int mask;
     /** One for all lookups: an Inflater's native state costs more to make than to share. */
     private final Inflater inflater = new Inflater();
 
-    ClassPack(byte[] pack) throws IOException {
-        this.pack = pack;
-        int slots = pack.length >= HEADER && intAt(pack, 0) == MAGIC ? intAt(pack, 4) : 0;
-        if (slots <= 0 || Integer.bitCount(slots) != 1 || HEADER + (long) slots * SLOT > pack.length) {
+    private ClassPack(Source source, byte[] index, int slots) {
+        this.source = source;
+        this.index = index;
+        this.mask = slots - 1;
+    }
+
+    /** Reads the pack's index from {@code source}. */
+    static ClassPack open(Source source) throws IOException {
+        byte[] header = new byte[HEADER];
+        source.read(0, header);
+        int slots = intAt(header, 0) == MAGIC ? intAt(header, 4) : 0;
+        int length = intAt(header, 8);
+        if (slots <= 0 || Integer.bitCount(slots) != 1 || length < HEADER + (long) slots * SLOT) {
             throw new IOException("not a class pack");
         }
-        this.mask = slots - 1;
+        byte[] index = new byte[length];
+        source.read(0, index);
+        return new ClassPack(source, index, slots);
     }
 
     /** The class file at {@code path} ("a/b/C"), or null if the pack has no such class. */
@@ -56,32 +76,34 @@ final class ClassPack {
         int hash = path.hashCode();
         for (int i = hash & mask;; i = (i + 1) & mask) {
             int slot = HEADER + i * SLOT;
-            int nameAt = intAt(pack, slot + 4);
+            int nameAt = intAt(index, slot + 4);
             if (nameAt == 0) {
                 return null;
             }
-            if (intAt(pack, slot) == hash && nameIs(nameAt, path)) {
-                return inflate(intAt(pack, slot + 8), intAt(pack, slot + 12), intAt(pack, slot + 16));
+            if (intAt(index, slot) == hash && nameIs(nameAt, path)) {
+                byte[] packed = new byte[intAt(index, slot + 12)];
+                source.read(intAt(index, slot + 8) & 0xffffffffL, packed);
+                return inflate(packed, intAt(index, slot + 16));
             }
         }
     }
 
     private boolean nameIs(int at, String path) {
-        int length = (pack[at] & 0xff) << 8 | pack[at + 1] & 0xff;
-        return new String(pack, at + 2, length, StandardCharsets.UTF_8).equals(path);
+        int length = (index[at] & 0xff) << 8 | index[at + 1] & 0xff;
+        return new String(index, at + 2, length, StandardCharsets.UTF_8).equals(path);
     }
 
-    private byte[] inflate(int at, int packedLength, int length) throws IOException {
+    private byte[] inflate(byte[] packed, int length) throws IOException {
         byte[] out = new byte[length];
         synchronized (inflater) {
             inflater.reset();
-            inflater.setInput(pack, at, packedLength);
+            inflater.setInput(packed);
             try {
                 if (inflater.inflate(out) != length || !inflater.finished()) {
-                    throw new IOException("corrupt class pack entry at " + at);
+                    throw new IOException("corrupt class pack entry");
                 }
             } catch (DataFormatException e) {
-                throw new IOException("corrupt class pack entry at " + at, e);
+                throw new IOException("corrupt class pack entry", e);
             }
         }
         return out;
@@ -127,7 +149,7 @@ final class ClassPack {
                 names.write(name);
                 data.write(packed);
             }
-            int dataAt = namesAt + names.size();
+            int dataAt = namesAt + names.size(); // = the index's length
             int[][] slotTable = new int[slots][];
             for (int[] entry : table) {
                 entry[2] += dataAt;
@@ -141,6 +163,7 @@ final class ClassPack {
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeInt(MAGIC);
             out.writeInt(slots);
+            out.writeInt(dataAt);
             for (int[] slot : slotTable) {
                 for (int k = 0; k < SLOT / 4; k++) {
                     out.writeInt(slot == null ? 0 : slot[k]);

@@ -1,13 +1,18 @@
 package dev.rseqagent.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -66,5 +71,39 @@ class AgentClassLoaderTest {
         assertArrayEquals(new long[] {crc.getValue(), content.length}, loader.recordedChecksum("lib/nested.bin"));
         assertNull(loader.recordedChecksum("lib/absent.bin"));
         assertNull(loader.recordedChecksum("inst/lib/nested.bin"), "names are relative to inst/, as for resources");
+    }
+
+    @Test
+    void classesAreDefinedFromThePackInTheJar(@TempDir Path tmp) throws Exception {
+        String path = "dev/rseqagent/tooling/fixture/Packed";
+        byte[] classFile;
+        try (InputStream in = AgentClassLoaderTest.class.getResourceAsStream("/" + path + ".class")) {
+            classFile = in.readAllBytes();
+        }
+        TreeMap<String, byte[]> classes = new TreeMap<>();
+        classes.put(path, classFile);
+        byte[] pack = ClassPack.Writer.pack(classes);
+        Path jar = tmp.resolve("agent.jar");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(jar))) {
+            ZipEntry entry = new ZipEntry("inst/classes.pack");
+            entry.setMethod(ZipEntry.STORED); // as agent/pom.xml lays it out
+            entry.setSize(pack.length);
+            CRC32 crc = new CRC32();
+            crc.update(pack);
+            entry.setCrc(crc.getValue());
+            out.putNextEntry(entry);
+            out.write(pack);
+            out.closeEntry();
+        }
+        AgentClassLoader loader = AgentClassLoader.over(jar, AgentClassLoaderTest.class.getClassLoader());
+
+        Class<?> packed = loader.loadClass("dev.rseqagent.tooling.fixture.Packed");
+        assertSame(loader, packed.getClassLoader(), "defined from the pack, not the test's class path");
+        assertEquals("packed", packed.getDeclaredConstructor().newInstance().toString());
+        try (InputStream in = loader.getResourceAsStream(path + ".class")) {
+            assertArrayEquals(classFile, in.readAllBytes(), "class-file readers see the packed bytes");
+        }
+        assertThrows(ClassNotFoundException.class, () -> loader.loadClass("dev.rseqagent.tooling.fixture.Absent"));
+        assertSame(String.class, loader.loadClass("java.lang.String"), "the JDK's classes come from the JDK");
     }
 }

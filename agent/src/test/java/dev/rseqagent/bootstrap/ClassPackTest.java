@@ -25,7 +25,7 @@ class ClassPackTest {
             random.nextBytes(body);
             classes.put("p" + (i % 7) + "/C" + i, body);
         }
-        ClassPack pack = new ClassPack(ClassPack.Writer.pack(classes));
+        ClassPack pack = open(ClassPack.Writer.pack(classes));
 
         for (var e : classes.entrySet()) {
             assertArrayEquals(e.getValue(), pack.classFile(e.getKey()), e.getKey());
@@ -40,7 +40,7 @@ class ClassPackTest {
         TreeMap<String, byte[]> classes = new TreeMap<>();
         classes.put("a/Aa", bytes("first"));
         classes.put("a/BB", bytes("second"));
-        ClassPack pack = new ClassPack(ClassPack.Writer.pack(classes));
+        ClassPack pack = open(ClassPack.Writer.pack(classes));
 
         assertArrayEquals(bytes("first"), pack.classFile("a/Aa"));
         assertArrayEquals(bytes("second"), pack.classFile("a/BB"));
@@ -58,7 +58,7 @@ class ClassPackTest {
 
         ClassPack.Writer.main(new String[] {out.toString(), tmp.resolve("one").toString(), tmp.resolve("two").toString()});
 
-        ClassPack pack = new ClassPack(Files.readAllBytes(out));
+        ClassPack pack = open(Files.readAllBytes(out));
         assertArrayEquals(bytes("class A"), pack.classFile("x/y/A"));
         assertArrayEquals(bytes("class B$1"), pack.classFile("z/B$1"));
         assertNull(pack.classFile("x/y/notes"));
@@ -66,10 +66,10 @@ class ClassPackTest {
 
     @Test
     void somethingElseIsRefused() {
-        assertThrows(IOException.class, () -> new ClassPack(bytes("PK\u0003\u0004 a zip, not a pack")));
-        assertThrows(IOException.class, () -> new ClassPack(new byte[0]));
-        byte[] truncated = new byte[] {0x52, 0x51, 0x43, 0x50, 0, 0, 0x10, 0};
-        assertThrows(IOException.class, () -> new ClassPack(truncated), "4096 slots announced, none there");
+        assertThrows(IOException.class, () -> open(bytes("PK\u0003\u0004 a zip, not a pack")));
+        assertThrows(IOException.class, () -> open(new byte[0]));
+        byte[] tooShort = new byte[] {0x52, 0x51, 0x43, 0x50, 0, 0, 0x10, 0, 0, 0, 0, 12};
+        assertThrows(IOException.class, () -> open(tooShort), "4096 slots announced in a 12-byte index");
     }
 
     @Test
@@ -78,9 +78,19 @@ class ClassPackTest {
         classes.put("a/A", bytes("a class file of some length, deflated in the pack"));
         byte[] packed = ClassPack.Writer.pack(classes);
         packed[packed.length - 3] ^= 0x55; // inside the deflated data (or its checksum)
-        ClassPack pack = new ClassPack(packed);
+        ClassPack pack = open(packed);
 
         assertThrows(IOException.class, () -> pack.classFile("a/A"));
+    }
+
+    /** A pack over an array, read past its end as the jar's entry would be: an IOException. */
+    private static ClassPack open(byte[] packed) throws IOException {
+        return ClassPack.open((at, into) -> {
+            if (at + into.length > packed.length) {
+                throw new IOException("past the end");
+            }
+            System.arraycopy(packed, (int) at, into, 0, into.length);
+        });
     }
 
     private static byte[] bytes(String s) {
