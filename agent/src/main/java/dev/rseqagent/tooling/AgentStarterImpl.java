@@ -94,9 +94,13 @@ public final class AgentStarterImpl implements AgentStarter {
         }
     }
 
-    /** The outputs are built here while the start-up thread builds the context; then they are joined. */
+    /**
+     * The outputs are built here while the start-up thread builds the context;
+     * then they are joined. With logging off, LogOutputs is not even loaded
+     * (verifying it loads a dozen Logback classes).
+     */
     private static Logger startLogging(AgentOptions options, StartupThread startup) {
-        LogOutputs outputs = LogOutputs.of(options);
+        LogOutputs outputs = options.loggingOff() ? null : LogOutputs.of(options);
         return AgentLogging.start(outputs, startup.awaitContext()).logger();
     }
 

@@ -2,10 +2,14 @@ package dev.rseqagent.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rseqagent.tooling.fixture.Packed;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,20 +52,31 @@ class ClassPackTest {
     }
 
     @Test
-    void theWriterPacksTheClassFilesOfItsDirectories(@TempDir Path tmp) throws IOException {
-        Path one = Files.createDirectories(tmp.resolve("one/x/y"));
-        Path two = Files.createDirectories(tmp.resolve("two/z"));
-        Files.write(one.resolve("A.class"), bytes("class A"));
+    void theWriterPacksTheClassFilesOfItsDirectoriesWithoutLocalVariableTables(@TempDir Path tmp) throws Exception {
+        byte[] packed = classFile(Packed.class);
+        byte[] nested = classFile(ClassPackTest.class);
+        Path one = Files.createDirectories(tmp.resolve("one/dev/rseqagent/tooling/fixture"));
+        Path two = Files.createDirectories(tmp.resolve("two/dev/rseqagent/bootstrap"));
+        Files.write(one.resolve("Packed.class"), packed);
         Files.write(one.resolve("notes.txt"), bytes("not a class"));
-        Files.write(two.resolve("B$1.class"), bytes("class B$1"));
+        Files.write(two.resolve("ClassPackTest.class"), nested);
         Path out = tmp.resolve("classes.pack");
 
         ClassPack.Writer.main(new String[] {out.toString(), tmp.resolve("one").toString(), tmp.resolve("two").toString()});
 
         ClassPack pack = open(Files.readAllBytes(out));
-        assertArrayEquals(bytes("class A"), pack.classFile("x/y/A"));
-        assertArrayEquals(bytes("class B$1"), pack.classFile("z/B$1"));
-        assertNull(pack.classFile("x/y/notes"));
+        byte[] fromPack = pack.classFile("dev/rseqagent/tooling/fixture/Packed");
+        assertNull(pack.classFile("dev/rseqagent/tooling/fixture/notes"));
+        assertArrayEquals(ClassPack.Writer.withoutLocalVariables(nested), pack.classFile("dev/rseqagent/bootstrap/ClassPackTest"));
+        assertTrue(contains(nested, "LocalVariableTable"), "the test classes are compiled with -g");
+        assertFalse(contains(fromPack, "LocalVariableTable"));
+        assertTrue(contains(fromPack, "LineNumberTable"), "stack traces keep their line numbers");
+        Class<?> defined = new ClassLoader(null) {
+            Class<?> define() {
+                return defineClass("dev.rseqagent.tooling.fixture.Packed", fromPack, 0, fromPack.length);
+            }
+        }.define();
+        assertEquals("packed", defined.getDeclaredConstructor().newInstance().toString());
     }
 
     @Test
@@ -91,6 +106,17 @@ class ClassPackTest {
             }
             System.arraycopy(packed, (int) at, into, 0, into.length);
         });
+    }
+
+    private static byte[] classFile(Class<?> c) throws IOException {
+        try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Whether the class file holds this name (ASM writes a fresh constant pool: unused names are gone). */
+    private static boolean contains(byte[] classFile, String name) {
+        return new String(classFile, StandardCharsets.ISO_8859_1).contains(name);
     }
 
     private static byte[] bytes(String s) {

@@ -32,11 +32,8 @@ public final class LogOutputs {
         this.appender = appender;
     }
 
-    /** The outputs the options ask for, not started; null when they turn logging off. */
+    /** The outputs the options ask for, not started; pre: they do not turn logging off. */
     public static LogOutputs of(AgentOptions options) {
-        if (options.loggingOff()) {
-            return null;
-        }
         Level level = Level.toLevel(options.get(AgentOption.LOG_LEVEL), Level.INFO);
         // Factories and a nested class, not constructors here: verifying this class would
         // otherwise load both layouts and the file appender (~5 ms of start-up) to check
