@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../include/rseqagent.h"
+/* Declarations here name the shim's own symbols: hidden, so the fast paths
+ * reach its data PC-relative instead of through the GOT (exports say so). */
+#pragma GCC visibility push(hidden)
 
 #define RSEQAGENT_EXPORT __attribute__((visibility("default")))
 #define rseqagent_unlikely(x) __builtin_expect(!!(x), 0)
@@ -73,4 +76,5 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved);
 int _rseqagent_jni_bind_memory(JNIEnv *env, jclass facade);
 #endif
 
+#pragma GCC visibility pop
 #endif

@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#pragma GCC visibility push(hidden) /* as in internal.h */
 
 #define RSEQAGENT_MIN_ALIGN 16u
 #define RSEQAGENT_PAGE_SHIFT 12u
@@ -187,4 +188,5 @@ void _rseqagent_central_atfork_prepare(void);
 void _rseqagent_central_atfork_parent(void);
 void _rseqagent_central_atfork_child(void);
 
+#pragma GCC visibility pop
 #endif

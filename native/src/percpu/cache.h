@@ -14,6 +14,7 @@
 
 #include "../internal.h"
 #include "slab.h"
+#pragma GCC visibility push(hidden) /* as in internal.h */
 
 extern struct _rseqagent_slab _rseqagent_cache_slab;
 extern uint32_t _rseqagent_cache_idx_offset; /* offsetof cpu_id or mm_cid in the area */
@@ -73,4 +74,5 @@ static inline void _rseqagent_cache_free(int cls, void *p)
         _rseqagent_cache_free_generic(cls, p, rc);
 }
 
+#pragma GCC visibility pop
 #endif
