@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -135,7 +136,7 @@ final class ShimExtractor {
         return target;
     }
 
-    /** Creates the directory owner-only, or refuses one that another user could write. */
+    /** Creates the directory owner-only, or refuses one that another user could write (one lstat for all checks). */
     static Path privateDirectory(Path dir, String user) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             try {
@@ -144,14 +145,15 @@ final class ShimExtractor {
                 // another JVM made it first; checked below like any existing one
             }
         }
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isDirectory()) {
             throw new IOException(dir + " is not a directory (or is a symbolic link)");
         }
-        String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
+        String owner = attributes.owner().getName();
         if (!owner.equals(user)) {
             throw new IOException(dir + " belongs to " + owner + ", not " + user);
         }
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> perms = attributes.permissions();
         if (!perms.equals(OWNER_ONLY)) {
             throw new IOException(dir + " has permissions " + PosixFilePermissions.toString(perms)
                     + ", expected rwx------");
