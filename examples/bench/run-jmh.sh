@@ -11,7 +11,7 @@ jdk25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 (cd "$top" && mvn -B -q package -DskipTests)
 cp="$here/target/classes:$(cat "$here/target/bench.classpath")"
-# the JNI floor row's native (c/jni_identity.c)
+# the floor rows' native (c/jni_identity.c)
 gcc -std=gnu11 -O2 -shared -fPIC -Wall -Werror -isystem "$jdk17/include" -isystem "$jdk17/include/linux" \
   "$here/c/jni_identity.c" -o "$here/target/libjniidentity.so"
 {
@@ -22,7 +22,7 @@ gcc -std=gnu11 -O2 -shared -fPIC -Wall -Werror -isystem "$jdk17/include" -isyste
   echo "-Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxDirectMemorySize=256m on both sides,"
   echo "the agent side adds \`-javaagent:rseq-agent.jar=packages=dev.rseqagent.bench.alloc,log=none\` (facade: JNI on 17; on 25 FFM critical downcalls, built by the agent within the first second, inside the warm-up)."
   echo "Ratios are rseq-agent / JDK from the same run: below 1 is faster for times, above 1 is faster for throughput."
-  echo "The floor row has no agent: two calls of a JNI native that returns its argument, set against the JDK's Unsafe 64 B pair above it."
+  echo "The floor rows have no agent: two calls of a function that returns its argument, as a JNI native (and on JDK 22+ as an FFM critical downcall), set against the JDK's Unsafe 64 B pair above them."
   echo
   java -Dbench.jniIdentity="$here/target/libjniidentity.so" -cp "$cp" dev.rseqagent.bench.JavaAllocBench \
     "$top/agent/target/rseq-agent.jar" "$iterations" "$rounds" "$jdk17" "$jdk25" 2> "$here/target/jmh-progress.log"

@@ -122,6 +122,15 @@ public final class JavaAllocBench {
             out.add(String.format(Locale.ROOT, "| floor: two no-op JNI calls (left: JDK Unsafe 64 B above) | %d | 1 "
                     + "| %.2f ns | %.2f ns | %.2fx | (the least a JNI facade can reach) |", feature, unsafe64,
                     median(floors), median(floors) / unsafe64));
+            if (feature >= 22) {
+                double[] ffmFloors = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    ffmFloors[r] = score(jdk, feature, "plain.FfmFloorBench", new String[0], 1, false, null, iterations);
+                }
+                out.add(String.format(Locale.ROOT, "| floor: two no-op FFM critical downcalls (left: JDK Unsafe 64 B "
+                        + "above) | %d | 1 | %.2f ns | %.2f ns | %.2fx | (the least an FFM facade can reach) |", feature,
+                        unsafe64, median(ffmFloors), median(ffmFloors) / unsafe64));
+            }
             for (String kind : new String[] {"pooled", "adaptive"}) {
                 for (String size : new String[] {"64", "4096"}) {
                     double ns = score(jdk, feature, "plain.NettyAllocatorBench",
