@@ -115,21 +115,11 @@ public final class JavaAllocBench {
                 out.add(String.format(Locale.ROOT, "| Unsafe 64 B: facade=jni (left) vs ffm critical downcalls (right) | %d | 1 "
                         + "| %.2f ns | %.2f ns | %.2fx | (FFM where it is faster) |", feature, jni, ffm, ffm / jni));
             }
-            double[] floors = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                floors[r] = score(jdk, feature, "plain.JniFloorBench", new String[0], 1, false, null, iterations);
-            }
-            out.add(String.format(Locale.ROOT, "| floor: two no-op JNI calls (left: JDK Unsafe 64 B above) | %d | 1 "
-                    + "| %.2f ns | %.2f ns | %.2fx | (the least a JNI facade can reach) |", feature, unsafe64,
-                    median(floors), median(floors) / unsafe64));
+            out.add(floorRow("two no-op JNI calls", "plain.JniFloorBench", "a JNI", jdk, feature, unsafe64, rounds,
+                    iterations));
             if (feature >= 22) {
-                double[] ffmFloors = new double[rounds];
-                for (int r = 0; r < rounds; r++) {
-                    ffmFloors[r] = score(jdk, feature, "plain.FfmFloorBench", new String[0], 1, false, null, iterations);
-                }
-                out.add(String.format(Locale.ROOT, "| floor: two no-op FFM critical downcalls (left: JDK Unsafe 64 B "
-                        + "above) | %d | 1 | %.2f ns | %.2f ns | %.2fx | (the least an FFM facade can reach) |", feature,
-                        unsafe64, median(ffmFloors), median(ffmFloors) / unsafe64));
+                out.add(floorRow("two no-op FFM critical downcalls", "plain.FfmFloorBench", "an FFM", jdk, feature,
+                        unsafe64, rounds, iterations));
             }
             for (String kind : new String[] {"pooled", "adaptive"}) {
                 for (String size : new String[] {"64", "4096"}) {
@@ -142,6 +132,18 @@ public final class JavaAllocBench {
         out.forEach(System.out::println);
         System.out.println();
         netty.forEach(System.out::println);
+    }
+
+    /** A floor row: {@code include} (no agent) against the JDK's Unsafe 64 B pair, {@code unsafe64}. */
+    private static String floorRow(String what, String include, String facade, Path jdk, int feature, double unsafe64,
+            int rounds, int iterations) throws RunnerException {
+        double[] floors = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            floors[r] = score(jdk, feature, include, new String[0], 1, false, null, iterations);
+        }
+        double floor = median(floors);
+        return String.format(Locale.ROOT, "| floor: %s (left: JDK Unsafe 64 B above) | %d | 1 | %.2f ns | %.2f ns "
+                + "| %.2fx | (the least %s facade can reach) |", what, feature, unsafe64, floor, floor / unsafe64, facade);
     }
 
     private static double score(Path jdk, int feature, String include, String[] params, int threads, boolean throughput,
