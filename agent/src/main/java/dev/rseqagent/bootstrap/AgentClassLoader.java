@@ -156,7 +156,7 @@ public final class AgentClassLoader extends ClassLoader {
         if (bytes != null) {
             return bytes;
         }
-        try (Entry entry = openEntry(null, path + ".class")) {
+        try (Entry entry = openAdded(path + ".class")) {
             return entry == null ? null : entry.readAll();
         }
     }
@@ -228,14 +228,16 @@ public final class AgentClassLoader extends ClassLoader {
         }
     }
 
-    /** inst/{@code hidden} in the agent jar (null: none), else {@code plain} in an added jar; null if neither. */
-    private Entry openEntry(String hidden, String plain) throws IOException {
-        ZipEntry entry = hidden == null ? null : jar.getEntry(PREFIX + hidden);
-        if (entry != null) {
-            return new Entry(jar, entry);
-        }
+    /** inst/{@code name} in the agent jar, else {@code name} in an added jar; null if neither. */
+    private Entry openEntry(String name) throws IOException {
+        ZipEntry entry = jar.getEntry(PREFIX + name);
+        return entry != null ? new Entry(jar, entry) : openAdded(name);
+    }
+
+    /** {@code name} in an added jar; null if none has it. */
+    private Entry openAdded(String name) throws IOException {
         for (ZipFile extra : extraJars) {
-            ZipEntry e = extra.getEntry(plain);
+            ZipEntry e = extra.getEntry(name);
             if (e != null) {
                 return new Entry(extra, e);
             }
@@ -279,7 +281,7 @@ public final class AgentClassLoader extends ClassLoader {
                 byte[] bytes = classFile(name.substring(0, name.length() - ".class".length()));
                 return bytes != null ? new ByteArrayInputStream(bytes) : super.getResourceAsStream(name);
             }
-            Entry entry = openEntry(name, name);
+            Entry entry = openEntry(name);
             return entry != null ? entry.in : super.getResourceAsStream(name);
         } catch (IOException e) {
             return null;
