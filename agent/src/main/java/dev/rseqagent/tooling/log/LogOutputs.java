@@ -3,18 +3,17 @@ package dev.rseqagent.tooling.log;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.LayoutBase;
-import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import dev.rseqagent.tooling.options.AgentOption;
 import dev.rseqagent.tooling.options.AgentOptions;
+import java.io.File;
+import java.io.IOException;
 
 /**
  * Where and how the agent's lines go, as the options say: level, layout and
- * appender. Built before the logger context exists (premain's thread builds
- * them while the start-up thread builds the context), started on it by
+ * target. Chosen before the logger context exists (premain's thread, while
+ * the start-up thread builds the context), started on it by
  * {@link AgentLogging#start}.
  */
 public final class LogOutputs {
@@ -22,76 +21,45 @@ public final class LogOutputs {
     private final LayoutBase<ILoggingEvent> layout;
     /** The file, else null: the lines go to stderr. */
     private final String file;
-    private final OutputStreamAppender<ILoggingEvent> appender;
 
-    private LogOutputs(Level level, LayoutBase<ILoggingEvent> layout, String file,
-            OutputStreamAppender<ILoggingEvent> appender) {
+    private LogOutputs(Level level, LayoutBase<ILoggingEvent> layout, String file) {
         this.level = level;
         this.layout = layout;
         this.file = file;
-        this.appender = appender;
     }
 
     /** The outputs the options ask for, not started; pre: they do not turn logging off. */
     public static LogOutputs of(AgentOptions options) {
         Level level = Level.toLevel(options.get(AgentOption.LOG_LEVEL), Level.INFO);
-        // Factories and a nested class, not constructors here: verifying this class would
-        // otherwise load both layouts and the file appender (~5 ms of start-up) to check
-        // them against their supertypes, whichever the options choose.
+        // Factories, not constructors here: verifying this class would otherwise load
+        // both layouts to check them against their supertype, whichever the options choose.
         LayoutBase<ILoggingEvent> layout = options.get(AgentOption.LOG_FORMAT).equals("json")
                 ? JsonLayout.create() : TextLayout.create();
         String target = options.get(AgentOption.LOG);
-        if (target.startsWith("file:")) {
-            String file = target.substring("file:".length());
-            return new LogOutputs(level, layout, file, FileTarget.appender(file));
-        }
-        return new LogOutputs(level, layout, null, stderrAppender());
+        return new LogOutputs(level, layout, target.startsWith("file:") ? target.substring("file:".length()) : null);
     }
 
     /**
      * Starts the outputs on {@code context}: the appender to use, or, when the
      * file cannot be opened, a stderr one; {@code warnings} then gets why.
      */
-    OutputStreamAppender<ILoggingEvent> start(LoggerContext context, StringBuilder warnings) {
+    Appender<ILoggingEvent> start(LoggerContext context, StringBuilder warnings) {
         layout.setContext(context);
         layout.start();
-        if (start(context, appender) || file == null) {
-            return appender;
+        LineAppender appender;
+        if (file == null) {
+            appender = LineAppender.toStderr(layout);
+        } else {
+            try {
+                appender = LineAppender.toFile(layout, new File(file));
+            } catch (IOException e) {
+                warnings.append("cannot write the agent log to ").append(file)
+                        .append(", logging to stderr instead: ").append(e.getMessage());
+                appender = LineAppender.toStderr(layout);
+            }
         }
-        warnings.append("cannot write the agent log to ").append(file).append(", logging to stderr instead");
-        OutputStreamAppender<ILoggingEvent> stderr = stderrAppender();
-        start(context, stderr);
-        return stderr;
-    }
-
-    /** False when the appender stays stopped (its stream cannot be opened). */
-    private boolean start(LoggerContext context, OutputStreamAppender<ILoggingEvent> target) {
-        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-        encoder.setContext(context);
-        encoder.setLayout(layout);
-        encoder.start();
-        target.setContext(context);
-        target.setEncoder(encoder);
-        target.setImmediateFlush(true);
-        target.start();
-        return target.isStarted();
-    }
-
-    private static OutputStreamAppender<ILoggingEvent> stderrAppender() {
-        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
-        appender.setName("stderr");
-        appender.setTarget("System.err");
+        appender.setContext(context);
+        appender.start();
         return appender;
-    }
-
-    /** Loaded only when the log goes to a file. */
-    private static final class FileTarget {
-        static OutputStreamAppender<ILoggingEvent> appender(String path) {
-            FileAppender<ILoggingEvent> appender = new FileAppender<>();
-            appender.setName("file");
-            appender.setFile(path);
-            appender.setAppend(true);
-            return appender;
-        }
     }
 }
