@@ -1,8 +1,10 @@
 package dev.rseqagent.bootstrap;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.instrument.Instrumentation;
 import java.net.MalformedURLException;
@@ -10,8 +12,6 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.security.CodeSource;
-import java.security.ProtectionDomain;
-import java.security.cert.Certificate;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -45,15 +45,15 @@ public final class AgentClassLoader extends ClassLoader {
     /** Jars opened later, only when a feature needs them (Byte Buddy, for rewriting): plain .class entries. */
     private volatile ZipFile[] extraJars = new ZipFile[0];
     private final URL jarUrl;
+    private final File jarFile;
     private final ClassLoader bootstrapSide;
-    private final ProtectionDomain domain;
 
     private AgentClassLoader(Path jarPath, ClassLoader bootstrapSide) throws IOException {
         super("rseq-agent", ClassLoader.getPlatformClassLoader());
-        this.jar = new ZipFile(jarPath.toFile());
+        this.jarFile = jarPath.toFile();
+        this.jar = new ZipFile(jarFile);
         this.jarUrl = jarPath.toUri().toURL();
         this.bootstrapSide = bootstrapSide;
-        this.domain = new ProtectionDomain(new CodeSource(jarUrl, (Certificate[]) null), null, this, null);
     }
 
     /** The loader over the jar that holds {@code anchor}. */
@@ -144,7 +144,9 @@ public final class AgentClassLoader extends ClassLoader {
                 return null;
             }
             definePackageOf(name);
-            return defineClass(name, bytes, 0, bytes.length, domain);
+            // The default domain: with the jar as its code source, the JDK would make
+            // a string of the jar's URL for every class defined, interpreted this early.
+            return defineClass(name, bytes, 0, bytes.length);
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
         }
@@ -166,11 +168,7 @@ public final class AgentClassLoader extends ClassLoader {
         if (p == null) {
             synchronized (this) {
                 if (pack == null) {
-                    ZipEntry entry = jar.getEntry(PACK);
-                    if (entry == null) {
-                        throw new IOException("the agent jar has no " + PACK);
-                    }
-                    pack = ClassPack.open(new PackEntry(jar, entry));
+                    pack = ClassPack.open(packSource());
                 }
                 p = pack;
             }
@@ -178,7 +176,27 @@ public final class AgentClassLoader extends ClassLoader {
         return p;
     }
 
-    /** The pack's bytes, read where they lie in the jar (stored: a skip is a seek). */
+    /** The pack read straight from the jar file, as it is stored; through ZipFile if it is not. */
+    private ClassPack.Source packSource() throws IOException {
+        RandomAccessFile file = new RandomAccessFile(jarFile, "r");
+        try {
+            StoredEntry stored = StoredEntry.find(file, PACK);
+            if (stored != null) {
+                return stored; // the file stays open while the loader is, as the ZipFile does
+            }
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        file.close();
+        ZipEntry entry = jar.getEntry(PACK);
+        if (entry == null) {
+            throw new IOException("the agent jar has no " + PACK);
+        }
+        return new PackEntry(jar, entry);
+    }
+
+    /** The pack's bytes through ZipFile (a jar repacked with the pack deflated: slow, but it works). */
     private static final class PackEntry implements ClassPack.Source {
         private final ZipFile jar;
         private final ZipEntry entry;

@@ -73,8 +73,10 @@ class AgentClassLoaderTest {
         assertNull(loader.recordedChecksum("inst/lib/nested.bin"), "names are relative to inst/, as for resources");
     }
 
-    @Test
-    void classesAreDefinedFromThePackInTheJar(@TempDir Path tmp) throws Exception {
+    /** Stored, as agent/pom.xml lays it out (read in place), or deflated by a repackaging tool (read through ZipFile). */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void classesAreDefinedFromThePackInTheJar(boolean stored, @TempDir Path tmp) throws Exception {
         String path = "dev/rseqagent/tooling/fixture/Packed";
         byte[] classFile;
         try (InputStream in = AgentClassLoaderTest.class.getResourceAsStream("/" + path + ".class")) {
@@ -85,12 +87,16 @@ class AgentClassLoaderTest {
         byte[] pack = ClassPack.Writer.pack(classes);
         Path jar = tmp.resolve("agent.jar");
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new ZipEntry("inst/first.txt")); // the pack is not the first entry
+            out.write("before the pack".getBytes(StandardCharsets.UTF_8));
             ZipEntry entry = new ZipEntry("inst/classes.pack");
-            entry.setMethod(ZipEntry.STORED); // as agent/pom.xml lays it out
-            entry.setSize(pack.length);
-            CRC32 crc = new CRC32();
-            crc.update(pack);
-            entry.setCrc(crc.getValue());
+            if (stored) {
+                entry.setMethod(ZipEntry.STORED);
+                entry.setSize(pack.length);
+                CRC32 crc = new CRC32();
+                crc.update(pack);
+                entry.setCrc(crc.getValue());
+            }
             out.putNextEntry(entry);
             out.write(pack);
             out.closeEntry();

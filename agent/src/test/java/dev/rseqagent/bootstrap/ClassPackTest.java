@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -88,12 +89,11 @@ class ClassPackTest {
     }
 
     @Test
-    void aCorruptEntryIsAnErrorNotAWrongClass() throws IOException {
+    void anEntryCutShortIsAnErrorNotAShorterClass() throws IOException {
         TreeMap<String, byte[]> classes = new TreeMap<>();
-        classes.put("a/A", bytes("a class file of some length, deflated in the pack"));
+        classes.put("a/A", bytes("a class file of some length"));
         byte[] packed = ClassPack.Writer.pack(classes);
-        packed[packed.length - 3] ^= 0x55; // inside the deflated data (or its checksum)
-        ClassPack pack = open(packed);
+        ClassPack pack = open(Arrays.copyOf(packed, packed.length - 3));
 
         assertThrows(IOException.class, () -> pack.classFile("a/A"));
     }

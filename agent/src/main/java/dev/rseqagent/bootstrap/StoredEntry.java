@@ -1,0 +1,128 @@
+package dev.rseqagent.bootstrap;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+
+/**
+ * A stored (not deflated) zip entry read straight from the file: a seek and a
+ * read for any slice of it. Java's ZipFile makes each read of an entry a new
+ * stream (a directory lookup, its local header read again, a registration), all
+ * interpreted when the agent starts; the pack is read ~100 times before main.
+ * Where the entry's bytes start comes from the zip's end record, its central
+ * directory and the entry's local header (ZIP application note, 4.3).
+ */
+final class StoredEntry implements ClassPack.Source {
+    private static final int END_SIGNATURE = 0x06054b50;
+    private static final int END_LENGTH = 22;
+    private static final int MAX_COMMENT = 0xffff;
+    private static final int DIRECTORY_SIGNATURE = 0x02014b50;
+    private static final int DIRECTORY_HEADER = 46;
+    private static final int LOCAL_SIGNATURE = 0x04034b50;
+    private static final int LOCAL_HEADER = 30;
+    private static final int STORED = 0;
+
+    private final RandomAccessFile zip;
+    private final long start;
+    private final long length;
+
+    private StoredEntry(RandomAccessFile zip, long start, long length) {
+        this.zip = zip;
+        this.start = start;
+        this.length = length;
+    }
+
+    /**
+     * Entry {@code name} of {@code zip}, or null if the zip has no such entry,
+     * has it deflated, or needs ZIP64 (then the caller reads it through ZipFile).
+     */
+    static StoredEntry find(RandomAccessFile zip, String name) throws IOException {
+        byte[] end = endRecord(zip);
+        if (end == null) {
+            return null;
+        }
+        long directoryLength = u32(end, 12);
+        long directoryAt = u32(end, 16);
+        if (directoryAt == 0xffffffffL || directoryAt + directoryLength > zip.length()) {
+            return null;
+        }
+        byte[] directory = read(zip, directoryAt, (int) directoryLength);
+        for (int at = 0; at + DIRECTORY_HEADER <= directory.length && u32(directory, at) == DIRECTORY_SIGNATURE; ) {
+            int nameLength = u16(directory, at + 28);
+            if (nameIs(directory, at + DIRECTORY_HEADER, nameLength, name)) {
+                long size = u32(directory, at + 24);
+                boolean stored = u16(directory, at + 10) == STORED && u32(directory, at + 20) == size;
+                return stored ? at(zip, u32(directory, at + 42), size) : null;
+            }
+            at += DIRECTORY_HEADER + nameLength + u16(directory, at + 30) + u16(directory, at + 32);
+        }
+        return null;
+    }
+
+    @Override
+    public void read(long at, byte[] into) throws IOException {
+        if (at < 0 || at + into.length > length) {
+            throw new IOException("read past the end of a stored entry (" + length + " bytes)");
+        }
+        synchronized (zip) {
+            zip.seek(start + at);
+            zip.readFully(into);
+        }
+    }
+
+    private static StoredEntry at(RandomAccessFile zip, long localHeaderAt, long size) throws IOException {
+        byte[] local = read(zip, localHeaderAt, LOCAL_HEADER);
+        if (u32(local, 0) != LOCAL_SIGNATURE) {
+            throw new IOException("no local header where the zip's directory says");
+        }
+        long start = localHeaderAt + LOCAL_HEADER + u16(local, 26) + u16(local, 28);
+        if (start + size > zip.length()) {
+            throw new IOException("a zip entry runs past the end of the file");
+        }
+        return new StoredEntry(zip, start, size);
+    }
+
+    /** The end-of-central-directory record, found backwards past any comment; null if none. */
+    private static byte[] endRecord(RandomAccessFile zip) throws IOException {
+        long fileLength = zip.length();
+        int tailLength = (int) Math.min(fileLength, END_LENGTH + MAX_COMMENT);
+        byte[] tail = read(zip, fileLength - tailLength, tailLength);
+        for (int at = tailLength - END_LENGTH; at >= 0; at--) {
+            if (u32(tail, at) == END_SIGNATURE && at + END_LENGTH + u16(tail, at + 20) == tailLength) {
+                byte[] end = new byte[END_LENGTH];
+                System.arraycopy(tail, at, end, 0, END_LENGTH);
+                return end;
+            }
+        }
+        return null;
+    }
+
+    private static byte[] read(RandomAccessFile zip, long at, int length) throws IOException {
+        byte[] bytes = new byte[length];
+        synchronized (zip) {
+            zip.seek(at);
+            zip.readFully(bytes);
+        }
+        return bytes;
+    }
+
+    /** Whether the bytes hold {@code name}; entry names here are ASCII (the agent's own). */
+    private static boolean nameIs(byte[] b, int at, int length, String name) {
+        if (length != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (b[at + i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
+    }
+
+    private static long u32(byte[] b, int at) {
+        return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
+    }
+}
