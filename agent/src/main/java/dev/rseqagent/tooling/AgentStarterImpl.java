@@ -18,8 +18,6 @@ import dev.rseqagent.tooling.shim.Platform;
 import dev.rseqagent.tooling.shim.Shim;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 
 /**
@@ -43,7 +41,7 @@ public final class AgentStarterImpl implements AgentStarter {
             return;
         }
         StartupThread startup = StartupThread.start(agentArgs);
-        OptionParser.Result parsed = OptionParser.parse(agentArgs, systemProperties(), System.getenv());
+        OptionParser.Result parsed = OptionParser.parse(agentArgs, System.getProperties(), System.getenv());
         if (!parsed.ok()) {
             startup.handOver(null, null, null);
             AgentHolder.disable("invalid options: " + parsed.error());
@@ -161,13 +159,5 @@ public final class AgentStarterImpl implements AgentStarter {
                     + "); start the JVM with --enable-native-access=ALL-UNNAMED";
         }
         return root == t ? t.toString() : t + " caused by " + root;
-    }
-
-    private static Map<String, String> systemProperties() {
-        Map<String, String> props = new HashMap<>();
-        for (String name : System.getProperties().stringPropertyNames()) {
-            props.put(name, System.getProperty(name));
-        }
-        return props;
     }
 }

@@ -40,7 +40,11 @@ public final class OptionParser {
         }
     }
 
-    public static Result parse(String agentArgs, Map<String, String> systemProperties, Map<String, String> environment) {
+    /**
+     * The options from the agent argument, {@code systemProperties} (System.getProperties()
+     * itself will do: non-string entries are skipped) and {@code environment}.
+     */
+    public static Result parse(String agentArgs, Map<?, ?> systemProperties, Map<String, String> environment) {
         Map<AgentOption, String> values = new EnumMap<>(AgentOption.class);
         Map<AgentOption, String> sources = new EnumMap<>(AgentOption.class);
         String error = readEnvironment(environment, values, sources);
@@ -85,14 +89,15 @@ public final class OptionParser {
         return option != null && rawValue instanceof String && option.turnsLoggingOff(option.normalize((String) rawValue));
     }
 
+    /** By name, then the value of the few that match: entries of the JDK's environment cost a wrapper class each. */
     private static String readEnvironment(Map<String, String> env, Map<AgentOption, String> values,
             Map<AgentOption, String> sources) {
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!e.getKey().startsWith(ENV_PREFIX)) {
+        for (String name : env.keySet()) {
+            if (!name.startsWith(ENV_PREFIX)) {
                 continue;
             }
-            AgentOption option = AgentOption.byEnvironmentVariable(e.getKey());
-            String error = put(option, e.getKey(), e.getValue(), "environment", values, sources);
+            AgentOption option = AgentOption.byEnvironmentVariable(name);
+            String error = put(option, name, env.get(name), "environment", values, sources);
             if (error != null) {
                 return error;
             }
@@ -100,14 +105,16 @@ public final class OptionParser {
         return null;
     }
 
-    private static String readSystemProperties(Map<String, String> props, Map<AgentOption, String> values,
+    private static String readSystemProperties(Map<?, ?> props, Map<AgentOption, String> values,
             Map<AgentOption, String> sources) {
-        for (Map.Entry<String, String> e : props.entrySet()) {
-            if (!e.getKey().startsWith(PROPERTY_PREFIX)) {
+        for (Object key : props.keySet()) {
+            Object value = props.get(key);
+            if (!(key instanceof String) || !((String) key).startsWith(PROPERTY_PREFIX) || !(value instanceof String)) {
                 continue;
             }
-            AgentOption option = AgentOption.byKey(e.getKey().substring(PROPERTY_PREFIX.length()));
-            String error = put(option, "-D" + e.getKey(), e.getValue(), "system property", values, sources);
+            String name = (String) key;
+            AgentOption option = AgentOption.byKey(name.substring(PROPERTY_PREFIX.length()));
+            String error = put(option, "-D" + name, (String) value, "system property", values, sources);
             if (error != null) {
                 return error;
             }
