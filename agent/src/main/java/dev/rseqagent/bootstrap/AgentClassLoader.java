@@ -98,6 +98,9 @@ public final class AgentClassLoader extends ClassLoader {
 
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (name.startsWith("java.")) {
+            return super.loadClass(name, resolve); // never in the pack (only the JDK may define java.*): no lookup
+        }
         if (isBootstrapSide(name)) {
             return bootstrapSide.loadClass(name);
         }

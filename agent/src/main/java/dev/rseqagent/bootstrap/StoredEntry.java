@@ -84,6 +84,13 @@ final class StoredEntry implements ClassPack.Source {
     /** The end-of-central-directory record, found backwards past any comment; null if none. */
     private static byte[] endRecord(RandomAccessFile zip) throws IOException {
         long fileLength = zip.length();
+        if (fileLength < END_LENGTH) {
+            return null;
+        }
+        byte[] last = read(zip, fileLength - END_LENGTH, END_LENGTH);
+        if (u32(last, 0) == END_SIGNATURE && u16(last, 20) == 0) {
+            return last; // no comment, as the agent jar is built: no 64 KB read to search one
+        }
         int tailLength = (int) Math.min(fileLength, END_LENGTH + MAX_COMMENT);
         byte[] tail = read(zip, fileLength - tailLength, tailLength);
         for (int at = tailLength - END_LENGTH; at >= 0; at--) {
