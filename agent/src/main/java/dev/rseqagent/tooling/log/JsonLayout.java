@@ -2,7 +2,6 @@ package dev.rseqagent.tooling.log;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
 import dev.rseqagent.tooling.json.JsonText;
 import java.util.List;
@@ -40,7 +39,7 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
             sb.append(',');
             field(sb, "error", ThrowableProxyUtil.asString(event.getThrowableProxy()));
         }
-        return sb.append('}').append(CoreConstants.LINE_SEPARATOR).toString();
+        return sb.append('}').append(TextLayout.LINE_END).toString();
     }
 
     private static void field(StringBuilder sb, String key, Object value) {

@@ -2,13 +2,15 @@ package dev.rseqagent.tooling.log;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
 import java.util.List;
 import org.slf4j.event.KeyValuePair;
 
 /** {@code 2026-11-26T12:34:56.789Z [rseq-agent] INFO message key=value ...}: one line per event. */
 public final class TextLayout extends LayoutBase<ILoggingEvent> {
+    /** Both layouts' line end; not Logback's CoreConstants, whose hundred constants would load before main for it. */
+    static final String LINE_END = System.lineSeparator();
+
     /** A new layout, typed as its supertype (see LogOutputs.of). */
     public static LayoutBase<ILoggingEvent> create() {
         return new TextLayout();
@@ -27,9 +29,9 @@ public final class TextLayout extends LayoutBase<ILoggingEvent> {
                 appendValue(sb, String.valueOf(pair.value));
             }
         }
-        sb.append(CoreConstants.LINE_SEPARATOR);
+        sb.append(LINE_END);
         if (event.getThrowableProxy() != null) {
-            sb.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append(CoreConstants.LINE_SEPARATOR);
+            sb.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append(LINE_END);
         }
         return sb.toString();
     }
