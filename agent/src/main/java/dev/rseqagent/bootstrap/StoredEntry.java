@@ -33,7 +33,8 @@ final class StoredEntry implements ClassPack.Source {
 
     /**
      * Entry {@code name} of {@code zip}, or null if the zip has no such entry,
-     * has it deflated, or needs ZIP64 (then the caller reads it through ZipFile).
+     * has it deflated, needs ZIP64 or has offsets that do not add up (then the
+     * caller reads it through ZipFile, which copes with all of them).
      */
     static StoredEntry find(RandomAccessFile zip, String name) throws IOException {
         byte[] end = endRecord(zip);
@@ -69,16 +70,14 @@ final class StoredEntry implements ClassPack.Source {
         }
     }
 
+    /** Null if the local header is not where the directory says (a zip with bytes before it, say). */
     private static StoredEntry at(RandomAccessFile zip, long localHeaderAt, long size) throws IOException {
+        if (localHeaderAt + LOCAL_HEADER > zip.length()) {
+            return null;
+        }
         byte[] local = read(zip, localHeaderAt, LOCAL_HEADER);
-        if (u32(local, 0) != LOCAL_SIGNATURE) {
-            throw new IOException("no local header where the zip's directory says");
-        }
         long start = localHeaderAt + LOCAL_HEADER + u16(local, 26) + u16(local, 28);
-        if (start + size > zip.length()) {
-            throw new IOException("a zip entry runs past the end of the file");
-        }
-        return new StoredEntry(zip, start, size);
+        return u32(local, 0) == LOCAL_SIGNATURE && start + size <= zip.length() ? new StoredEntry(zip, start, size) : null;
     }
 
     /** The end-of-central-directory record, found backwards past any comment; null if none. */

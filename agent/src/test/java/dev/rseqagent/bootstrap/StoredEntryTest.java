@@ -49,6 +49,17 @@ class StoredEntryTest {
     }
 
     @Test
+    void aZipWithBytesBeforeItIsLeftToZipFile(@TempDir Path tmp) throws IOException {
+        byte[] zip = Files.readAllBytes(zip(tmp, null));
+        byte[] prefixed = new byte[zip.length + 100]; // a launcher stub before the archive
+        System.arraycopy(zip, 0, prefixed, 100, zip.length);
+        Path file = Files.write(tmp.resolve("prefixed.zip"), prefixed);
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            assertNull(StoredEntry.find(in, "dir/stored.bin"), "offsets are the archive's, not the file's");
+        }
+    }
+
+    @Test
     void somethingThatIsNotAZipHasNoEntries(@TempDir Path tmp) throws IOException {
         Path notZip = Files.write(tmp.resolve("not.zip"), "just text, no end record".getBytes(StandardCharsets.US_ASCII));
         try (RandomAccessFile file = new RandomAccessFile(notZip.toFile(), "r")) {
