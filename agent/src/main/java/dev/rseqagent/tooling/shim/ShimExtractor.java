@@ -9,11 +9,14 @@ import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.zip.CRC32;
 
@@ -29,7 +32,8 @@ import java.util.zip.CRC32;
  */
 final class ShimExtractor {
     static final String HASH = "{hash}";
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE); // rwx------, not parsed
 
     private ShimExtractor() {
     }
@@ -108,8 +112,13 @@ final class ShimExtractor {
      * is against truncation and corruption, not against a crafted collision.
      */
     private static boolean holds(Path target, String tag) throws IOException {
-        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
-                || !tag.endsWith("-" + Long.toHexString(Files.size(target)))) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException absent) {
+            return false;
+        }
+        if (!attributes.isRegularFile() || !tag.endsWith("-" + Long.toHexString(attributes.size()))) {
             return false;
         }
         try (FileInputStream in = new FileInputStream(target.toFile())) {
@@ -136,16 +145,19 @@ final class ShimExtractor {
         return target;
     }
 
-    /** Creates the directory owner-only, or refuses one that another user could write (one lstat for all checks). */
+    /** Creates the directory owner-only, or refuses one another user could write (one lstat when it exists). */
     static Path privateDirectory(Path dir, String user) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        PosixFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException absent) { // the first start: made, then checked like any other
             try {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             } catch (FileAlreadyExistsException raced) {
-                // another JVM made it first; checked below like any existing one
+                // another JVM made it first
             }
+            attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         }
-        PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!attributes.isDirectory()) {
             throw new IOException(dir + " is not a directory (or is a symbolic link)");
         }
