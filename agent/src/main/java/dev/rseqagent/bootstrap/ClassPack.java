@@ -43,7 +43,7 @@ final class ClassPack {
     private static final int HEADER = 12;
     private static final int SLOT = 16;
 
-    /** Where the pack's bytes are: the jar's entry, or (in tests) an array. */
+    /** Where the pack's bytes are: the jar file ({@link StoredEntry}), its ZipFile entry, or (in tests) an array. */
     interface Source {
         /** Fills {@code into} with the pack's bytes from offset {@code at}; IOException past its end. */
         void read(long at, byte[] into) throws IOException;
