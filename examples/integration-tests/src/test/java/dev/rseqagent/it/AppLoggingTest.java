@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rseqagent.it.apps.ErrRedirectApp;
 import dev.rseqagent.it.apps.LoggingApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,5 +69,17 @@ class AppLoggingTest {
         String written = Files.readString(log);
         assertTrue(written.contains("rseq.owner thread=main"), written);
         assertTrue(written.contains("rseq.owner thread=app-worker"), written);
+    }
+
+    /** The agent writes to the process's stderr, not to whatever System.err the application installs. */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void anAppThatReplacesSystemErrDoesNotReceiveTheAgentsLines(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).run(ErrRedirectApp.class);
+        assertEquals(0, r.exitCode, r.describe());
+        assertEquals(List.of("app-stream-agent-lines=0", "app-stream-own-lines=1"), r.stdoutLines(), r.describe());
+        assertTrue(r.ownerLines().stream().anyMatch(l -> "after-redirect".equals(l.thread())),
+                "the line of the thread started after the redirect is on the process's stderr\n" + r.describe());
+        assertFalse(r.stderr.contains("the app's own stderr line"), r.describe());
     }
 }
