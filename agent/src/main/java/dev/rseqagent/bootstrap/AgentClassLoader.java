@@ -182,16 +182,17 @@ public final class AgentClassLoader extends ClassLoader {
     /** The pack read straight from the jar file, as it is stored; through ZipFile if it is not. */
     private ClassPack.Source packSource() throws IOException {
         RandomAccessFile file = new RandomAccessFile(jarFile, "r");
+        StoredEntry stored = null;
         try {
-            StoredEntry stored = StoredEntry.find(file, PACK);
-            if (stored != null) {
-                return stored; // the file stays open while the loader is, as the ZipFile does
+            stored = StoredEntry.find(file, PACK);
+        } finally {
+            if (stored == null) {
+                file.close(); // else it stays open while the loader is, as the ZipFile does
             }
-        } catch (IOException | RuntimeException e) {
-            file.close();
-            throw e;
         }
-        file.close();
+        if (stored != null) {
+            return stored;
+        }
         ZipEntry entry = jar.getEntry(PACK);
         if (entry == null) {
             throw new IOException("the agent jar has no " + PACK);

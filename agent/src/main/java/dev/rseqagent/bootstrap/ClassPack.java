@@ -90,17 +90,22 @@ final class ClassPack {
         }
     }
 
-    /**
-     * Compared byte to char, no String decoded per lookup: of equal lengths, only
-     * an ASCII name (a negative byte never equals a char) can be equal.
-     */
+    /** No String decoded per lookup: of equal lengths, only an ASCII name can be equal. */
     private boolean nameIs(int at, String path) {
         int length = (index[at] & 0xff) << 8 | index[at + 1] & 0xff;
         if (length != path.length()) {
             return new String(index, at + 2, length, StandardCharsets.UTF_8).equals(path); // a hash collision, or non-ASCII
         }
-        for (int i = 0; i < length; i++) {
-            if (index[at + 2 + i] != path.charAt(i)) {
+        return asciiEquals(index, at + 2, path);
+    }
+
+    /**
+     * Whether {@code s.length()} bytes from {@code at} spell {@code s}, compared
+     * byte to char (a negative, non-ASCII byte never equals a char).
+     */
+    static boolean asciiEquals(byte[] b, int at, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (b[at + i] != s.charAt(i)) {
                 return false;
             }
         }

@@ -64,10 +64,7 @@ final class StoredEntry implements ClassPack.Source {
         if (at < 0 || at + into.length > length) {
             throw new IOException("read past the end of a stored entry (" + length + " bytes)");
         }
-        synchronized (zip) {
-            zip.seek(start + at);
-            zip.readFully(into);
-        }
+        readFully(zip, start + at, into);
     }
 
     /** Null if the local header is not where the directory says (a zip with bytes before it, say). */
@@ -104,24 +101,21 @@ final class StoredEntry implements ClassPack.Source {
 
     private static byte[] read(RandomAccessFile zip, long at, int length) throws IOException {
         byte[] bytes = new byte[length];
+        readFully(zip, at, bytes);
+        return bytes;
+    }
+
+    /** Seek and read as one step: the loader reads from several threads. */
+    private static void readFully(RandomAccessFile zip, long at, byte[] into) throws IOException {
         synchronized (zip) {
             zip.seek(at);
-            zip.readFully(bytes);
+            zip.readFully(into);
         }
-        return bytes;
     }
 
     /** Whether the bytes hold {@code name}; entry names here are ASCII (the agent's own). */
     private static boolean nameIs(byte[] b, int at, int length, String name) {
-        if (length != name.length()) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (b[at + i] != name.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+        return length == name.length() && ClassPack.asciiEquals(b, at, name);
     }
 
     private static int u16(byte[] b, int at) {
