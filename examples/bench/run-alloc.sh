@@ -12,6 +12,7 @@ srcs=$(make -s -C "$native" print-srcs JAVA_HOME="$java_home" | sed "s|^|$native
 cflags="-std=gnu11 -O2 -g -I$native/src -I$native/include -isystem $java_home/include -isystem $java_home/include/linux"
 gcc $cflags "$here/c/alloc_bench.c" $srcs -o "$out/alloc_bench" -ldl -lpthread
 gcc $cflags "$here/c/rss_churn.c" $srcs -o "$out/rss_churn" -ldl -lpthread
+gcc $cflags "$here/c/zero_order.c" -o "$out/zero_order"
 {
   echo "# Allocator: rseq-agent against glibc malloc"
   echo
@@ -27,6 +28,12 @@ gcc $cflags "$here/c/rss_churn.c" $srcs -o "$out/rss_churn" -ldl -lpthread
   g=$(echo $gs | tr ' ' '\n' | sort -n | sed -n 3p)
   o=$(echo $os | tr ' ' '\n' | sort -n | sed -n 3p)
   echo "| peak RSS, 256 threads churn 16 B - 64 KiB (median of 5) | $g KiB | $o KiB | $(awk "BEGIN{printf \"%.2fx\", $o/$g}") | <= 0.5x |"
+  echo
+  echo "Why calloc zeroes a block top-down when it lies below the previous one (c/zero_order.c, no allocator: 256 MiB of 4 KiB blocks, medians of 9 passes):"
+  echo
+  echo "| blocks | ns a block |"
+  echo "| --- | --- |"
+  "$out/zero_order"
 } > "$here/ALLOC-RESULTS.md.tmp"
 mv "$here/ALLOC-RESULTS.md.tmp" "$here/ALLOC-RESULTS.md"
 cat "$here/ALLOC-RESULTS.md"

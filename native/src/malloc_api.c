@@ -163,6 +163,29 @@ RSEQAGENT_EXPORT int rseqagent_owns(const void *p)
     return p && _rseqagent_block_class(p) >= RSEQAGENT_BLOCK_LARGE;
 }
 
+/*
+ * Zeroes a small block from its top down when it lies below the block this
+ * thread zeroed last. Blocks a GC frees in bulk (a heap's worth of dead direct
+ * buffers) come back in falling address order as often as in rising order;
+ * zeroing each cold block against that running order loses the hardware
+ * prefetcher's stream (examples/bench/c/zero_order.c: 10-20% slower here).
+ */
+static __thread uintptr_t tls_last_zeroed __attribute__((tls_model("initial-exec")));
+
+static void zero_small(char *p, size_t bytes)
+{
+    uintptr_t last = tls_last_zeroed;
+    tls_last_zeroed = (uintptr_t)p;
+    if ((uintptr_t)p >= last || bytes < 1024) {
+        memset(p, 0, bytes);
+        return;
+    }
+    size_t top = bytes;
+    for (; top >= 64; top -= 64)
+        memset(p + top - 64, 0, 64);
+    memset(p, 0, top);
+}
+
 RSEQAGENT_EXPORT void *rseqagent_calloc(size_t nmemb, size_t size)
 {
     if (size && nmemb > SIZE_MAX / size) {
@@ -172,7 +195,7 @@ RSEQAGENT_EXPORT void *rseqagent_calloc(size_t nmemb, size_t size)
     size_t bytes = nmemb * size;
     void *p = rseqagent_malloc(bytes);
     if (p && bytes <= RSEQAGENT_MAX_SMALL)
-        memset(p, 0, bytes); /* large spans come zero-filled */
+        zero_small(p, bytes); /* large spans come zero-filled */
     return p;
 }
 

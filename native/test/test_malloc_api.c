@@ -111,6 +111,51 @@ static void realloc_calloc(void)
     rseqagent_free(c);
 }
 
+/* Dirty blocks taken back in rising and in falling address order: calloc
+ * zeroes bottom-up or top-down, whole either way, odd sizes included. */
+static int all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+static void calloc_in_either_order(void)
+{
+    enum { N = 64 };
+    static const size_t sizes[] = { 4096, 1000, 3000, 1040 };
+    for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+        size_t size = sizes[k];
+        unsigned char *b[N];
+        for (int i = 0; i < N; i++) {
+            b[i] = rseqagent_malloc(size);
+            memset(b[i], 0xa5, size);
+        }
+        for (int i = 0; i < N; i++) /* freed in handing-out order: taken back in reverse */
+            rseqagent_free(b[i]);
+        int zero = 1, falling = 0;
+        for (int i = 0; i < N; i++) {
+            b[i] = rseqagent_calloc(1, size);
+            zero &= all_zero(b[i], size);
+            falling += i > 0 && b[i] < b[i - 1];
+            memset(b[i], 0x5a, size);
+        }
+        for (int i = N - 1; i >= 0; i--) /* now the other way round */
+            rseqagent_free(b[i]);
+        int rising = 0;
+        for (int i = 0; i < N; i++) {
+            b[i] = rseqagent_calloc(size, 1);
+            zero &= all_zero(b[i], size);
+            rising += i > 0 && b[i] > b[i - 1];
+        }
+        for (int i = 0; i < N; i++)
+            rseqagent_free(b[i]);
+        ok(zero && falling > 0 && rising > 0, "calloc(%zu) zeroes whole blocks taken back falling (%d) and rising (%d)",
+           size, falling, rising);
+    }
+}
+
 static void forked_child_allocates(void)
 {
     void *before = rseqagent_malloc(64);
@@ -177,6 +222,7 @@ int main(void)
     sizes();
     foreign_and_double();
     realloc_calloc();
+    calloc_in_either_order();
     forked_child_allocates();
     fast_paths();
     poisoned_when_cached();

@@ -5,33 +5,28 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Direct buffers over shim memory that the JDK accounts for as its own: the
  * bytes are reserved through the JDK's direct-memory accounting (one limit
  * shared with the JDK's buffers, its reclaim-then-OutOfMemoryError loop, its
- * "direct" buffer pool) and released by a {@code jdk.internal.ref.Cleaner},
- * which the reference processing that loop waits for runs (a
- * {@code java.lang.ref.Cleaner} thread is invisible to it). The buffer has no
- * attachment, so slices and duplicates keep it, and thereby the memory, alive.
+ * "direct" buffer pool) and given back once the GC's reference processing
+ * finds the buffer unreachable ({@link LiveDirectBuffers}, {@link DirectReleaser}).
+ * The buffer has no attachment, so slices and duplicates keep it, and thereby
+ * the memory, alive; it has no cleaner, so {@code Unsafe.invokeCleaner} leaves it be.
  *
- * <p>The agent exports {@code jdk.internal.access} and {@code jdk.internal.ref}
- * to the boot loader's unnamed module before this class is initialised;
- * the JDK-version differences (the fourth parameter of newDirectByteBuffer)
- * are bridged by method handles.
+ * <p>The agent exports {@code jdk.internal.access} and {@code jdk.internal.misc} to the boot loader's
+ * unnamed module before this class is initialised; the JDK-version
+ * differences (the fourth parameter of newDirectByteBuffer) are bridged by
+ * method handles.
  */
 final class DirectBuffers {
     private static final MethodHandle RESERVE;   // (long size, long cap) void
     private static final MethodHandle UNRESERVE; // (long size, long cap) void
     private static final MethodHandle WRAP;      // (long address, int cap) ByteBuffer
-    private static final MethodHandle CLEANER;   // (Object referent, Runnable action) void
-    /**
-     * Live buffers and their capacity: the share of the JDK's "direct" pool the shim serves.
-     * Striped: threads allocating and the cleaner releasing never contend on one counter.
-     */
-    static final LongAdder LIVE_BUFFERS = new LongAdder();
-    static final LongAdder LIVE_BYTES = new LongAdder();
+    private static final MethodHandle RESERVED;  // () long: bytes reserved, by the JDK's buffers and ours
+    private static final long LIMIT;             // -XX:MaxDirectMemorySize or its default
+    private static final MethodHandle AWAIT_REFERENCE_PROCESSING; // () boolean
 
     static {
         try {
@@ -43,12 +38,18 @@ final class DirectBuffers {
             UNRESERVE = lookup.findVirtual(nioAccessType, "unreserveMemory", sizes).bindTo(nioAccess);
             MethodHandle wrap = lookup.unreflect(newDirectByteBuffer(nioAccessType)).bindTo(nioAccess);
             WRAP = MethodHandles.insertArguments(wrap, 2, null, null); // no attachment, no memory segment
-            Class<?> cleanerType = Class.forName("jdk.internal.ref.Cleaner");
-            CLEANER = lookup.findStatic(cleanerType, "create", MethodType.methodType(cleanerType, Object.class, Runnable.class))
-                    .asType(MethodType.methodType(void.class, Object.class, Runnable.class));
+            Class<?> poolType = Class.forName("jdk.internal.misc.VM$BufferPool");
+            Object pool = nioAccessType.getMethod("getDirectBufferPool").invoke(nioAccess);
+            RESERVED = lookup.findVirtual(poolType, "getMemoryUsed", MethodType.methodType(long.class)).bindTo(pool);
+            LIMIT = (long) Class.forName("jdk.internal.misc.VM").getMethod("maxDirectMemory").invoke(null);
+            Class<?> refAccessType = Class.forName("jdk.internal.access.JavaLangRefAccess");
+            Object refAccess = Class.forName("jdk.internal.access.SharedSecrets").getMethod("getJavaLangRefAccess").invoke(null);
+            AWAIT_REFERENCE_PROCESSING = lookup.findVirtual(refAccessType, "waitForReferenceProcessing",
+                    MethodType.methodType(boolean.class)).bindTo(refAccess);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        DirectReleaser.start();
     }
 
     private DirectBuffers() {
@@ -72,13 +73,7 @@ final class DirectBuffers {
             throw new IllegalArgumentException("capacity < 0: (" + capacity + " < 0)");
         }
         long size = Math.max(1L, capacity);
-        try {
-            RESERVE.invokeExact(size, (long) capacity); // may run the JDK's reclaim loop, then throw its OOM
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new InternalError(t);
-        }
+        reserve(size, capacity);
         long address = ShimMemory.calloc(size);
         if (address == 0) {
             unreserve(size, capacity);
@@ -86,9 +81,7 @@ final class DirectBuffers {
         }
         try {
             ByteBuffer buffer = (ByteBuffer) WRAP.invokeExact(address, capacity);
-            CLEANER.invokeExact((Object) buffer, (Runnable) new Release(address, size, capacity));
-            LIVE_BUFFERS.increment();
-            LIVE_BYTES.add(capacity);
+            LiveDirectBuffers.track(buffer, address, size, capacity);
             return buffer;
         } catch (Throwable t) {
             ShimMemory.free(address);
@@ -97,32 +90,56 @@ final class DirectBuffers {
         }
     }
 
+    /**
+     * The JDK's reservation, which may run its reclaim loop and then throw its
+     * OutOfMemoryError; once more if this thread could release buffers that
+     * the releaser had not reached yet (it may be starved of CPU).
+     */
+    private static void reserve(long size, long capacity) {
+        try {
+            if ((long) RESERVED.invokeExact() > LIMIT - size) {
+                DirectReleaser.releaseQueued(); // else the JDK's loop might start a GC for memory already found
+            }
+            try {
+                RESERVE.invokeExact(size, capacity);
+            } catch (OutOfMemoryError e) {
+                if (DirectReleaser.releaseQueued() == 0) {
+                    throw e;
+                }
+                RESERVE.invokeExact(size, capacity);
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new InternalError(t);
+        }
+    }
+
+    /** Returns once the GC's reference processing has queued what the last GC found. */
+    static void awaitReferenceProcessing() throws InterruptedException {
+        try {
+            while ((boolean) AWAIT_REFERENCE_PROCESSING.invokeExact()) {
+                // it waited: look again
+            }
+        } catch (InterruptedException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new InternalError(t);
+        }
+    }
+
+    /** Gives a buffer's memory back: to the shim and to the JDK's accounting. Never throws. */
+    static void release(LiveDirectBuffers.Ref ref) {
+        ShimMemory.free(ref.address);
+        unreserve(ref.size, ref.capacity);
+        LiveDirectBuffers.untrack(ref);
+    }
+
     private static void unreserve(long size, long capacity) {
         try {
             UNRESERVE.invokeExact(size, capacity);
         } catch (Throwable cannotHappen) {
             // unreserveMemory only subtracts; a failure here would be a JDK bug
-        }
-    }
-
-    /** The Cleaner's action: must never throw (a throwing jdk.internal.ref.Cleaner ends the JVM). */
-    private static final class Release implements Runnable {
-        private final long address;
-        private final long size;
-        private final long capacity;
-
-        Release(long address, long size, long capacity) {
-            this.address = address;
-            this.size = size;
-            this.capacity = capacity;
-        }
-
-        @Override
-        public void run() {
-            ShimMemory.free(address);
-            unreserve(size, capacity);
-            LIVE_BUFFERS.decrement();
-            LIVE_BYTES.add(-capacity);
         }
     }
 }

@@ -66,7 +66,7 @@ final class FfmMemory {
         }
     }
 
-    /** Never throws: it also runs as a JDK Cleaner's action, where a Throwable ends the JVM. */
+    /** Never throws: the direct buffer releaser calls it, and must go on. */
     static void free(long address) {
         try {
             if ((int) FREE_FAST.invokeExact(address) != 0) {

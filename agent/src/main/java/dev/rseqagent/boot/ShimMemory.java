@@ -77,12 +77,12 @@ public final class ShimMemory {
 
     /** Direct buffers made by rewritten allocateDirect calls and not yet released. */
     public static long liveDirectBuffers() {
-        return DirectBuffers.LIVE_BUFFERS.sum();
+        return LiveDirectBuffers.buffers();
     }
 
     /** Their capacity in bytes (what they count for in the JDK's "direct" buffer pool). */
     public static long liveDirectBytes() {
-        return DirectBuffers.LIVE_BYTES.sum();
+        return LiveDirectBuffers.bytes();
     }
 
     /** Exact: address is the start of a block of the shim's (handed out, or cached after a free). */
@@ -100,7 +100,7 @@ public final class ShimMemory {
         return ffm() ? FfmMemory.calloc(size) : JniMemory.calloc(size);
     }
 
-    /** Never throws (JDK Cleaners call it). A foreign address goes to libc free. */
+    /** Never throws (the direct buffer releaser calls it). A foreign address goes to libc free. */
     static void free(long address) {
         if (ffm()) {
             FfmMemory.free(address);

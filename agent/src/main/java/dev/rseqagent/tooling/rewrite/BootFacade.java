@@ -40,7 +40,7 @@ final class BootFacade {
         Class<?> jni = Class.forName("dev.rseqagent.boot.JniMemory", false, null);
         Module facadeModule = jni.getModule();
         inst.redefineModule(javaBase, Set.of(facadeModule),
-                Map.of("jdk.internal.access", Set.of(facadeModule), "jdk.internal.ref", Set.of(facadeModule)),
+                Map.of("jdk.internal.access", Set.of(facadeModule), "jdk.internal.misc", Set.of(facadeModule)),
                 Map.of(), Set.of(), Map.of());
         JvmHook.bindMemory(jni);
         return Linked.initialise(path);

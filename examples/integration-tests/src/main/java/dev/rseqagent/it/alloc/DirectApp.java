@@ -24,6 +24,7 @@ public final class DirectApp {
         invokeCleanerIsHarmless();
         poolAndReclaim();
         tenTimesTheLimit();
+        theJdksLoopReclaimsRewrittenBuffers();
         retainedPastTheLimit();
         Checks.done();
     }
@@ -137,6 +138,28 @@ public final class DirectApp {
             outcome = e.toString();
         }
         check("direct.ten-times-limit", outcome.equals("ok"), outcome);
+    }
+
+    /**
+     * One limit, two kinds of buffer: the JDK's own allocateDirect (a package not
+     * opted in), meeting a limit filled by unreachable rewritten buffers, gets
+     * their memory back through its own reclaim loop.
+     */
+    private static void theJdksLoopReclaimsRewrittenBuffers() {
+        String outcome = "ok";
+        try {
+            for (int round = 0; round < 10; round++) {
+                for (int i = 0; i < 15; i++) {
+                    ByteBuffer.allocateDirect(1 << 20).put(0, (byte) 1); // rewritten, dropped at once
+                }
+                for (int i = 0; i < 15; i++) {
+                    PlainMemory.allocateDirect(1 << 20).put(0, (byte) 1); // the JDK's, dropped at once
+                }
+            }
+        } catch (OutOfMemoryError e) {
+            outcome = e.toString();
+        }
+        check("direct.jdk-loop-reclaims-ours", outcome.equals("ok"), outcome);
     }
 
     private static void retainedPastTheLimit() {

@@ -1,0 +1,51 @@
+package dev.rseqagent.boot;
+
+/**
+ * The daemon thread that gives back the memory of direct buffers the GC found
+ * unreachable, as soon as reference processing queues them: the JDK's
+ * reclaim loop (which waits for reference processing, then retries for half a
+ * second) sees the memory come back while it retries, for the JDK's own
+ * buffers as for rewritten ones.
+ */
+final class DirectReleaser implements Runnable {
+    static final String THREAD_NAME = "rseq-agent direct buffer releaser";
+
+    private DirectReleaser() {
+    }
+
+    /** Starts the thread: a daemon, no inherited thread locals, no context class loader to pin. */
+    static void start() {
+        Thread thread = new Thread(null, new DirectReleaser(), THREAD_NAME, 0, false);
+        thread.setDaemon(true);
+        thread.setContextClassLoader(null);
+        thread.start();
+    }
+
+    /**
+     * Wakes on the first reference a GC queued, lets reference processing
+     * queue the rest, then releases them in one pass: one wake-up a GC, not
+     * one a buffer.
+     */
+    @Override
+    public void run() {
+        for (;;) {
+            try {
+                LiveDirectBuffers.Ref first = (LiveDirectBuffers.Ref) LiveDirectBuffers.UNREACHABLE.remove();
+                DirectBuffers.awaitReferenceProcessing();
+                DirectBuffers.release(first);
+                releaseQueued();
+            } catch (Throwable t) {
+                // an interrupt, or an error while waiting: memory would be lost if this thread ended
+            }
+        }
+    }
+
+    /** Releases on the calling thread what is queued now; how many buffers. */
+    static int releaseQueued() {
+        int n = 0;
+        for (Object ref; (ref = LiveDirectBuffers.UNREACHABLE.poll()) != null; n++) {
+            DirectBuffers.release((LiveDirectBuffers.Ref) ref);
+        }
+        return n;
+    }
+}
