@@ -72,7 +72,7 @@ final class DirectBuffers {
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity < 0: (" + capacity + " < 0)");
         }
-        long size = Math.max(1L, capacity);
+        long size = reservedBytes(capacity);
         reserve(size, capacity);
         long address = ShimMemory.calloc(size);
         if (address == 0) {
@@ -81,7 +81,7 @@ final class DirectBuffers {
         }
         try {
             ByteBuffer buffer = (ByteBuffer) WRAP.invokeExact(address, capacity);
-            LiveDirectBuffers.track(buffer, address, size, capacity);
+            LiveDirectBuffers.track(buffer, address, capacity);
             return buffer;
         } catch (Throwable t) {
             ShimMemory.free(address);
@@ -115,24 +115,27 @@ final class DirectBuffers {
         }
     }
 
-    /** Returns once the GC's reference processing has queued what the last GC found. */
-    static void awaitReferenceProcessing() throws InterruptedException {
+    /** Returns once the GC's reference processing has queued what the last GC found, or when interrupted. */
+    static void awaitReferenceProcessing() {
         try {
             while ((boolean) AWAIT_REFERENCE_PROCESSING.invokeExact()) {
                 // it waited: look again
             }
-        } catch (InterruptedException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new InternalError(t);
+        } catch (Throwable interrupted) {
+            // release what is queued now
         }
     }
 
     /** Gives a buffer's memory back: to the shim and to the JDK's accounting. Never throws. */
     static void release(LiveDirectBuffers.Ref ref) {
         ShimMemory.free(ref.address);
-        unreserve(ref.size, ref.capacity);
+        unreserve(reservedBytes(ref.capacity), ref.capacity);
         LiveDirectBuffers.untrack(ref);
+    }
+
+    /** What a buffer of capacity reserves and occupies: a zero-capacity buffer too has an address. */
+    private static long reservedBytes(int capacity) {
+        return Math.max(1L, capacity);
     }
 
     private static void unreserve(long size, long capacity) {

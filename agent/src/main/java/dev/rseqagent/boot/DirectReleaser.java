@@ -29,14 +29,15 @@ final class DirectReleaser implements Runnable {
     @Override
     public void run() {
         for (;;) {
+            Object first;
             try {
-                LiveDirectBuffers.Ref first = (LiveDirectBuffers.Ref) LiveDirectBuffers.UNREACHABLE.remove();
-                DirectBuffers.awaitReferenceProcessing();
-                DirectBuffers.release(first);
-                releaseQueued();
-            } catch (Throwable t) {
-                // an interrupt, or an error while waiting: memory would be lost if this thread ended
+                first = LiveDirectBuffers.UNREACHABLE.remove();
+            } catch (Throwable interruptOrError) {
+                continue; // this thread must not end: every later buffer's memory would be lost
             }
+            DirectBuffers.awaitReferenceProcessing();
+            DirectBuffers.release((LiveDirectBuffers.Ref) first);
+            releaseQueued();
         }
     }
 

@@ -26,7 +26,7 @@ final class LiveDirectBuffers {
     private LiveDirectBuffers() {
     }
 
-    /** Two stripes a CPU, a power of two: a thread contends with few others and with the releaser. */
+    /** At least two stripes a CPU, a power of two: a thread contends with few others and with the releaser. */
     private static Stripe[] stripes() {
         int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 4 - 1);
         Stripe[] stripes = new Stripe[n];
@@ -39,24 +39,22 @@ final class LiveDirectBuffers {
     /** A buffer's memory: what its release gives back. */
     static final class Ref extends PhantomReference<ByteBuffer> {
         final long address;
-        final long size;
         final int capacity;
         private final Stripe stripe;
         private int slot; // guarded by stripe
 
-        private Ref(ByteBuffer buffer, long address, long size, int capacity, Stripe stripe) {
+        private Ref(ByteBuffer buffer, long address, int capacity, Stripe stripe) {
             super(buffer, UNREACHABLE);
             this.address = address;
-            this.size = size;
             this.capacity = capacity;
             this.stripe = stripe;
         }
     }
 
     /** Tracks buffer until the GC finds it unreachable; its Ref then comes off {@link #UNREACHABLE}. */
-    static void track(ByteBuffer buffer, long address, long size, int capacity) {
+    static void track(ByteBuffer buffer, long address, int capacity) {
         Stripe stripe = STRIPES[System.identityHashCode(Thread.currentThread()) & STRIPE_MASK];
-        stripe.add(new Ref(buffer, address, size, capacity, stripe));
+        stripe.add(new Ref(buffer, address, capacity, stripe));
     }
 
     /** pre: ref came off {@link #UNREACHABLE} and its memory is released. */
