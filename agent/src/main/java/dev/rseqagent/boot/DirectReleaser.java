@@ -8,7 +8,7 @@ package dev.rseqagent.boot;
  * buffers as for rewritten ones.
  */
 final class DirectReleaser implements Runnable {
-    static final String THREAD_NAME = "rseq-agent direct buffer releaser";
+    private static final String THREAD_NAME = "rseq-agent-direct-release";
 
     private DirectReleaser() {
     }

@@ -26,6 +26,7 @@ public final class DirectApp {
         tenTimesTheLimit();
         theJdksLoopReclaimsRewrittenBuffers();
         retainedPastTheLimit();
+        releaserIsADaemon();
         Checks.done();
     }
 
@@ -160,6 +161,17 @@ public final class DirectApp {
             outcome = e.toString();
         }
         check("direct.jdk-loop-reclaims-ours", outcome.equals("ok"), outcome);
+    }
+
+    /** The thread that gives the memory back must not keep the JVM alive. */
+    private static void releaserIsADaemon() {
+        List<String> found = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("rseq-agent-direct-release")) {
+                found.add(t.isDaemon() ? "daemon" : "not a daemon");
+            }
+        }
+        check("direct.releaser-daemon", found.equals(List.of("daemon")), found);
     }
 
     private static void retainedPastTheLimit() {
