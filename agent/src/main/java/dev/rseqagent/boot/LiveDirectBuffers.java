@@ -13,9 +13,9 @@ import java.util.Arrays;
  * <p>Why not {@code jdk.internal.ref.Cleaner}, as the JDK's own buffers: that
  * is two objects a buffer (the Cleaner and its action) on one global linked
  * list, and the full GC the JDK's reclaim loop starts marks and moves all of
- * them. With 64 Ki dead 4 KiB buffers a GC (256 MiB limit), one object a
- * buffer in an array took full GCs from ~28 ms to ~23 ms, the JDK's own
- * buffers' pause.
+ * them. With 64 Ki dead 4 KiB buffers a GC (256 MiB limit, JDK 17), one
+ * object a buffer in an array took those full GCs from ~28 ms to ~20 ms, the
+ * JDK's own buffers' ~24 ms (examples/bench/run-gc.sh).
  */
 final class LiveDirectBuffers {
     /** Where the GC's reference processing puts the references of unreachable buffers. */
