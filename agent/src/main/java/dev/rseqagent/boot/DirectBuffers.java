@@ -126,11 +126,15 @@ final class DirectBuffers {
         }
     }
 
-    /** Gives a buffer's memory back: to the shim and to the JDK's accounting. Never throws. */
+    /**
+     * Gives a buffer's memory back: to the shim, then out of the agent's
+     * count, then to the JDK's accounting (so the JDK's pool never shows
+     * memory back that the agent still counts). Never throws.
+     */
     static void release(LiveDirectBuffers.Ref ref) {
         ShimMemory.free(ref.address);
-        unreserve(reservedBytes(ref.capacity), ref.capacity);
         LiveDirectBuffers.untrack(ref);
+        unreserve(reservedBytes(ref.capacity), ref.capacity);
     }
 
     /** What a buffer of capacity reserves and occupies: a zero-capacity buffer too has an address. */

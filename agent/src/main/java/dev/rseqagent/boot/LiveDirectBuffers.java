@@ -86,7 +86,6 @@ final class LiveDirectBuffers {
         private int[] freeSlots = new int[64];
         private int freeCount;
         private int used; // slots[0, used) have been handed out at least once
-        private long buffers;
         private long bytes;
 
         synchronized void add(Ref ref) {
@@ -102,19 +101,17 @@ final class LiveDirectBuffers {
             }
             slots[slot] = ref;
             ref.slot = slot;
-            buffers++;
             bytes += ref.capacity;
         }
 
         synchronized void remove(Ref ref) {
             slots[ref.slot] = null;
             freeSlots[freeCount++] = ref.slot;
-            buffers--;
             bytes -= ref.capacity;
         }
 
         synchronized long buffers() {
-            return buffers;
+            return used - freeCount;
         }
 
         synchronized long bytes() {

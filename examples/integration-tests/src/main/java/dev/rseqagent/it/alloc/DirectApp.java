@@ -106,23 +106,48 @@ public final class DirectApp {
         throw new IllegalStateException("no direct pool");
     }
 
+    /**
+     * The agent's MXBean: what it counts of the direct buffers it serves. The
+     * agent registers it within a second of JMX coming into use.
+     */
+    private static long agentAttribute(String name) {
+        try {
+            javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            javax.management.ObjectName agent = new javax.management.ObjectName("dev.rseqagent:type=RseqAgent");
+            for (int i = 0; i < 100 && !server.isRegistered(agent); i++) {
+                Thread.sleep(50);
+            }
+            return (Long) server.getAttribute(agent, name);
+        } catch (javax.management.JMException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void poolAndReclaim() throws InterruptedException {
         BufferPoolMXBean pool = directPool();
+        agentAttribute("DirectBuffersServed"); // first: what registering the MBean allocates is counted before
         Checks.gcUntil(() -> false);
         long used = pool.getMemoryUsed();
         long count = pool.getCount();
         long inUse = Rseq.allocatorStats().bytesInUse();
+        long served = agentAttribute("DirectBuffersServed");
+        long servedBytes = agentAttribute("DirectBytesServed");
         List<ByteBuffer> held = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             held.add(ByteBuffer.allocateDirect(10_000));
         }
         check("direct.pool-counts", pool.getMemoryUsed() - used == 1_000_000 && pool.getCount() - count == 100,
                 "used " + used + " -> " + pool.getMemoryUsed() + ", count " + count + " -> " + pool.getCount());
+        check("direct.agent-counts", agentAttribute("DirectBuffersServed") - served == 100
+                && agentAttribute("DirectBytesServed") - servedBytes == 1_000_000,
+                agentAttribute("DirectBuffersServed") + " buffers, " + agentAttribute("DirectBytesServed") + " bytes");
         held.clear();
         boolean back = Checks.gcUntil(() -> pool.getMemoryUsed() == used
                 && Rseq.allocatorStats().bytesInUse() - inUse < 64 * 1024);
         check("direct.gc-returns", back, "pool " + pool.getMemoryUsed() + " vs " + used + ", shim in use "
                 + Rseq.allocatorStats().bytesInUse() + " vs " + inUse);
+        check("direct.agent-counts-return", agentAttribute("DirectBuffersServed") == served
+                && agentAttribute("DirectBytesServed") == servedBytes, agentAttribute("DirectBuffersServed"));
         ByteBuffer jdk = PlainMemory.allocateDirect(1000);
         check("direct.plain-package-untouched", !Rseq.owns(Checks.address(jdk)), Checks.address(jdk));
     }
