@@ -138,16 +138,19 @@ public final class DirectApp {
         }
         check("direct.pool-counts", pool.getMemoryUsed() - used == 1_000_000 && pool.getCount() - count == 100,
                 "used " + used + " -> " + pool.getMemoryUsed() + ", count " + count + " -> " + pool.getCount());
-        check("direct.agent-counts", agentAttribute("DirectBuffersServed") - served == 100
-                && agentAttribute("DirectBytesServed") - servedBytes == 1_000_000,
-                agentAttribute("DirectBuffersServed") + " buffers, " + agentAttribute("DirectBytesServed") + " bytes");
+        long heldServed = agentAttribute("DirectBuffersServed");
+        long heldBytes = agentAttribute("DirectBytesServed");
+        check("direct.agent-counts", heldServed - served == 100 && heldBytes - servedBytes == 1_000_000,
+                heldServed + " buffers, " + heldBytes + " bytes");
         held.clear();
         boolean back = Checks.gcUntil(() -> pool.getMemoryUsed() == used
                 && Rseq.allocatorStats().bytesInUse() - inUse < 64 * 1024);
         check("direct.gc-returns", back, "pool " + pool.getMemoryUsed() + " vs " + used + ", shim in use "
                 + Rseq.allocatorStats().bytesInUse() + " vs " + inUse);
-        check("direct.agent-counts-return", agentAttribute("DirectBuffersServed") == served
-                && agentAttribute("DirectBytesServed") == servedBytes, agentAttribute("DirectBuffersServed"));
+        long afterServed = agentAttribute("DirectBuffersServed");
+        long afterBytes = agentAttribute("DirectBytesServed");
+        check("direct.agent-counts-return", afterServed == served && afterBytes == servedBytes,
+                afterServed + " buffers, " + afterBytes + " bytes");
         ByteBuffer jdk = PlainMemory.allocateDirect(1000);
         check("direct.plain-package-untouched", !Rseq.owns(Checks.address(jdk)), Checks.address(jdk));
     }
