@@ -31,8 +31,9 @@ final class DirectBuffers {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
+            Class<?> sharedSecrets = Class.forName("jdk.internal.access.SharedSecrets");
             Class<?> nioAccessType = Class.forName("jdk.internal.access.JavaNioAccess");
-            Object nioAccess = Class.forName("jdk.internal.access.SharedSecrets").getMethod("getJavaNioAccess").invoke(null);
+            Object nioAccess = sharedSecrets.getMethod("getJavaNioAccess").invoke(null);
             MethodType sizes = MethodType.methodType(void.class, long.class, long.class);
             RESERVE = lookup.findVirtual(nioAccessType, "reserveMemory", sizes).bindTo(nioAccess);
             UNRESERVE = lookup.findVirtual(nioAccessType, "unreserveMemory", sizes).bindTo(nioAccess);
@@ -43,7 +44,7 @@ final class DirectBuffers {
             RESERVED = lookup.findVirtual(poolType, "getMemoryUsed", MethodType.methodType(long.class)).bindTo(pool);
             LIMIT = (long) Class.forName("jdk.internal.misc.VM").getMethod("maxDirectMemory").invoke(null);
             Class<?> refAccessType = Class.forName("jdk.internal.access.JavaLangRefAccess");
-            Object refAccess = Class.forName("jdk.internal.access.SharedSecrets").getMethod("getJavaLangRefAccess").invoke(null);
+            Object refAccess = sharedSecrets.getMethod("getJavaLangRefAccess").invoke(null);
             AWAIT_REFERENCE_PROCESSING = lookup.findVirtual(refAccessType, "waitForReferenceProcessing",
                     MethodType.methodType(boolean.class)).bindTo(refAccess);
         } catch (ReflectiveOperationException e) {
