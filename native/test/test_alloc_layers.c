@@ -98,6 +98,22 @@ static void test_size_classes(void)
     is_int(bad, 0, "sizes above 64K (stride 61, class edges) map to the smallest class");
 }
 
+/* The free path's boundary test against division: every offset of every class's span and past it. */
+static void test_class_boundaries(void)
+{
+    long wrong = 0, checked = 0;
+    for (int c = 0; c < _rseqagent_class_count(); c++) {
+        size_t size = _rseqagent_class_size(c), objects = _rseqagent_class_span_pages(c) * RSEQAGENT_PAGE / size;
+        for (size_t off = 0; off < (objects + 2) * size; off++, checked++)
+            wrong += _rseqagent_class_boundary(c, off) != (off % size == 0 && off / size < objects);
+        for (int j = 0; j < 40; j++) /* far past the span: multiples of the size and their neighbours */
+            for (int d = -1; d <= 1; d++, checked++)
+                wrong += _rseqagent_class_boundary(c, objects * size + (size << j) * 3 + (size_t)d);
+    }
+    ok(checked > 1000000, "%ld offsets checked", checked);
+    is_int(wrong, 0, "an object starts at offset exactly when size divides it within the span");
+}
+
 /* In a child, before RSEQAGENT_ARENA_BYTES is set: the default reservation. */
 static void test_default_arena(void)
 {
@@ -480,6 +496,7 @@ static void test_central_fork(void)
 int main(void)
 {
     test_size_classes();
+    test_class_boundaries();
     test_default_arena();
     char bytes[32];
     snprintf(bytes, sizeof(bytes), "%zu", ARENA_BYTES);

@@ -39,11 +39,14 @@ size_t _rseqagent_class_span_pages(int cls);
  * constructor (and by the first call of any function above, whichever is first).
  */
 #define RSEQAGENT_CLASS_MID_STEP 128u
-#define RSEQAGENT_CLASS_RECIP_SHIFT 44 /* exact division for offsets < 2^20 (any span) */
+/*
+ * Per class, what the free path needs to tell an object's start from any
+ * other offset in a span: size = odd << shift, and odd's inverse modulo 2^64.
+ */
 struct _rseqagent_class_fast {
-    uint32_t size;
-    uint32_t span_limit; /* bytes of whole objects in a span: offsets at or past it are no object */
-    uint64_t recip;      /* ceil(2^44 / size) */
+    uint64_t odd_inverse; /* odd * odd_inverse == 1 (mod 2^64) */
+    uint32_t objects;     /* whole objects in a span */
+    uint32_t shift;       /* trailing zero bits of the size */
 };
 extern unsigned char _rseqagent_class_tiny[];
 extern unsigned char _rseqagent_class_mid[];
@@ -55,13 +58,19 @@ static inline int _rseqagent_size_class_inline(size_t size)
                         : _rseqagent_class_mid[(size + RSEQAGENT_CLASS_MID_STEP - 1) / RSEQAGENT_CLASS_MID_STEP];
 }
 
-/* Does an object of cls start at offset in its span? Multiply-high instead of a division. */
+/*
+ * Does an object of cls start at offset in its span? One multiply, one
+ * rotate, one compare: offset * odd_inverse rotated right by shift is
+ * offset / size when size divides offset, and above 2^64 / size when it does
+ * not (Granlund and Montgomery's divisibility test), so a single compare
+ * with the objects in a span answers both "a boundary?" and "inside?".
+ */
 static inline int _rseqagent_class_boundary(int cls, size_t offset)
 {
-    if (offset >= _rseqagent_class_fast[cls].span_limit)
-        return 0;
-    uint64_t q = ((uint64_t)offset * _rseqagent_class_fast[cls].recip) >> RSEQAGENT_CLASS_RECIP_SHIFT;
-    return q * _rseqagent_class_fast[cls].size == offset;
+    const struct _rseqagent_class_fast *f = &_rseqagent_class_fast[cls];
+    uint64_t x = (uint64_t)offset * f->odd_inverse;
+    uint64_t index = (x >> f->shift) | (x << ((64 - f->shift) & 63));
+    return index < f->objects;
 }
 
 /* "span.c" */

@@ -77,6 +77,15 @@ static void add_class(size_t size)
     c->span_pages = span_pages_for(size, c->batch);
 }
 
+/* pre: odd is odd. Newton's iteration doubles the correct low bits: 3, 6, ... 96. */
+static uint64_t odd_inverse(uint64_t odd)
+{
+    uint64_t x = odd;
+    for (int i = 0; i < 5; i++)
+        x *= 2 - odd * x;
+    return x;
+}
+
 /* Inline lookups' tables (alloc.h); published last, with release. */
 static void build_fast_tables(void)
 {
@@ -88,11 +97,11 @@ static void build_fast_tables(void)
         _rseqagent_class_mid[i] = (unsigned char)cls;
     }
     for (int c = 0; c < class_count; c++) {
-        _rseqagent_class_fast[c].size = (uint32_t)classes[c].size;
-        size_t span_bytes = classes[c].span_pages * RSEQAGENT_PAGE;
-        _rseqagent_class_fast[c].span_limit = (uint32_t)(span_bytes / classes[c].size * classes[c].size);
-        _rseqagent_class_fast[c].recip = (((uint64_t)1 << RSEQAGENT_CLASS_RECIP_SHIFT) + classes[c].size - 1) /
-                                         classes[c].size;
+        size_t size = classes[c].size;
+        unsigned shift = (unsigned)__builtin_ctzll(size);
+        _rseqagent_class_fast[c].odd_inverse = odd_inverse(size >> shift);
+        _rseqagent_class_fast[c].shift = shift;
+        _rseqagent_class_fast[c].objects = (uint32_t)(classes[c].span_pages * RSEQAGENT_PAGE / size);
     }
 }
 
