@@ -21,8 +21,10 @@ import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -128,6 +130,19 @@ class RewritingTest {
     @MethodSource("jdks")
     void allocateDirectKeepsJdkSemantics(Jdk jdk) throws Exception {
         assertChecksPass(JvmRun.on(jdk).agentArgs(ALLOC).jvmArg("-XX:MaxDirectMemorySize=16m").run(DirectApp.class));
+    }
+
+    /** The collectors other than G1 (the default, above): each processes references in its own way. */
+    static Stream<Arguments> jdksAndOtherCollectors() {
+        return Jdk.all().stream().flatMap(jdk -> Stream.of("Serial", "Parallel", "Z", "Shenandoah")
+                .map(gc -> Arguments.of(jdk, "-XX:+Use" + gc + "GC")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdksAndOtherCollectors")
+    void allocateDirectKeepsJdkSemanticsWithEveryCollector(Jdk jdk, String collector) throws Exception {
+        assertChecksPass(JvmRun.on(jdk).agentArgs(ALLOC).jvmArg("-XX:MaxDirectMemorySize=16m").jvmArg(collector)
+                .run(DirectApp.class));
     }
 
     @ParameterizedTest
