@@ -12,8 +12,8 @@
  * a byte table indexed by (size + 15) >> 4 up to 1 KiB, another by
  * (size + 127) >> 7 above (classes there are at least 256 bytes apart, so
  * no 128-byte step straddles two).
- * Both, and each class's reciprocal for division-free "is this offset an
- * object boundary?", are read inline on the fast path (alloc.h).
+ * Both, and each class's odd-part inverse for the division-free "is this
+ * offset an object boundary?", are read inline on the fast path (alloc.h).
  */
 #include <pthread.h>
 #include <string.h>
