@@ -58,6 +58,7 @@ enum rseqagent_event_kind {
     RSEQAGENT_EVENT_PROBE = 0,       /* a probe of the calling thread */
     RSEQAGENT_EVENT_THREAD_EXIT = 1, /* the thread exited; its state is gone */
     RSEQAGENT_EVENT_ALLOCATOR = 2,   /* the allocator's first call on the thread changed its owner (acquire) */
+    RSEQAGENT_EVENT_THREAD_START = 3, /* a thread-start probe queued for the drainer, not handed to the thread */
 };
 
 /*
@@ -77,7 +78,9 @@ enum rseqagent_report_field {
     RSEQAGENT_R_CPU_SOURCE = 9, /* enum rseqagent_cpu_source */
     RSEQAGENT_R_ERRNO = 10,     /* errno that made the owner UNAVAILABLE, else 0 */
     RSEQAGENT_R_HELD = 11,      /* 1 while the shim holds the owner's __rseq_refcount */
-    RSEQAGENT_REPORT_FIELDS = 12,
+    RSEQAGENT_R_TAG = 12,       /* a word the report's maker attached (THREAD_START: the JVM hook's
+                                   JNI global reference to the Thread), else 0 */
+    RSEQAGENT_REPORT_FIELDS = 13,
 };
 
 /* Flags of rseqagent_thread_probe. */

@@ -14,7 +14,7 @@
 
 #include "internal.h"
 
-#define QUEUE_CAPACITY 4096
+#define QUEUE_CAPACITY RSEQAGENT_EVENT_QUEUE_CAPACITY
 
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t queue_half_full;
@@ -34,19 +34,26 @@ static void cond_init(void)
     pthread_condattr_destroy(&attr);
 }
 
-void _rseqagent_event_push(const int64_t *report)
+int _rseqagent_event_try_push(const int64_t *report, unsigned limit)
 {
     pthread_once(&cond_once, cond_init);
     pthread_mutex_lock(&queue_lock);
-    if (used == QUEUE_CAPACITY) {
-        atomic_fetch_add_explicit(&dropped, 1, memory_order_relaxed);
-    } else {
+    int rc = -ENOSPC;
+    if (used < limit && used < QUEUE_CAPACITY) {
         memcpy(queue[(head + used) % QUEUE_CAPACITY], report, sizeof(queue[0]));
         used++;
         if (used == QUEUE_CAPACITY / 2)
             pthread_cond_signal(&queue_half_full);
+        rc = 0;
     }
     pthread_mutex_unlock(&queue_lock);
+    return rc;
+}
+
+void _rseqagent_event_push(const int64_t *report)
+{
+    if (_rseqagent_event_try_push(report, QUEUE_CAPACITY) != 0)
+        atomic_fetch_add_explicit(&dropped, 1, memory_order_relaxed);
 }
 
 int64_t _rseqagent_events_dropped(void)

@@ -62,7 +62,11 @@ void _rseqagent_foreign_atfork_child(void);
 /* "events.c" — reports the shim makes on its own, drained by the agent */
 
 /* Queue one report; counts it as dropped when the queue is full. */
+#define RSEQAGENT_EVENT_QUEUE_CAPACITY 4096
+/* Queues the report; counts it as dropped when the queue is full. */
 void _rseqagent_event_push(const int64_t *report);
+/* Queues the report unless limit or more are queued: 0, else -ENOSPC (nothing counted). */
+int _rseqagent_event_try_push(const int64_t *report, unsigned limit);
 int64_t _rseqagent_events_dropped(void);
 void _rseqagent_events_atfork_prepare(void);
 void _rseqagent_events_atfork_parent(void);

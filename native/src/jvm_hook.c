@@ -4,11 +4,14 @@
  * defineInBootLoader0 and bindMemory0 (the allocation facade, jni_memory.c)
  * and install0: from then on every Java thread the JVM starts is probed
  * on that thread before it runs user code (JVMTI ThreadStart), and the report
- * is handed to a Java method, which logs it. This path is pure JNI: JNA's
- * first call on a new thread costs ~15 us, and JNA's own start-up ~50 ms,
- * which must not sit before the application's main.
+ * is handed to a Java method, which logs it (or, while first sightings are
+ * summarised, queued for the agent's drainer: deferFirstSights0, takeThread0).
+ * This path is pure JNI: JNA's first call on a new thread costs ~15 us, and
+ * JNA's own start-up ~50 ms, which must not sit before the application's main.
  */
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <jni.h>
 #include <jvmti.h>
 #include <stdint.h>
@@ -22,37 +25,59 @@ static jvmtiEnv *hook_jvmti;
 static jclass hook_class;     /* global ref; NULL: probe only */
 static jmethodID hook_method; /* static void m(long[] report) */
 
-/* Probe the calling thread into a new long[] (NULL if that failed). */
-static jlongArray probe_to_array(JNIEnv *env)
+/*
+ * While the agent summarises first sightings (more than 100 threads start in
+ * a second), a started thread's first sighting goes to the event queue with
+ * a global reference to its Thread, for the agent's drainer to count: the
+ * thread then runs none of the agent's Java code and allocates nothing. A
+ * call into Java would take it a TLAB of its own (hundreds of KiB of eden a
+ * thread start: young GCs that an application of short-lived threads would
+ * not otherwise have). Sightings fill at most half the queue; the shim's
+ * own events keep the rest. 0 if queued.
+ */
+static atomic_bool defer_first_sights;
+
+static int defer_sighting(JNIEnv *env, jthread thread, int64_t *report)
 {
-    int64_t report[RSEQAGENT_REPORT_FIELDS];
-    if (rseqagent_thread_probe(report, 0) != 0)
-        return NULL;
+    if (!atomic_load_explicit(&defer_first_sights, memory_order_relaxed) ||
+        report[RSEQAGENT_R_FROM_OWNER] != RSEQAGENT_OWNER_NEW)
+        return -1;
+    jobject ref = (*env)->NewGlobalRef(env, thread);
+    if (!ref)
+        return -1;
+    report[RSEQAGENT_R_KIND] = RSEQAGENT_EVENT_THREAD_START;
+    report[RSEQAGENT_R_TAG] = (int64_t)(uintptr_t)ref;
+    if (_rseqagent_event_try_push(report, RSEQAGENT_EVENT_QUEUE_CAPACITY / 2) == 0)
+        return 0;
+    (*env)->DeleteGlobalRef(env, ref);
+    report[RSEQAGENT_R_KIND] = RSEQAGENT_EVENT_PROBE;
+    report[RSEQAGENT_R_TAG] = 0;
+    return -1;
+}
+
+/* Hands the report to the Java hook, on the started thread. */
+static void call_hook(JNIEnv *env, const int64_t *report)
+{
     jlongArray array = (*env)->NewLongArray(env, RSEQAGENT_REPORT_FIELDS);
     if (!array) {
         (*env)->ExceptionClear(env);
-        return NULL;
+        return;
     }
     (*env)->SetLongArrayRegion(env, array, 0, RSEQAGENT_REPORT_FIELDS, (const jlong *)report);
-    return array;
+    (*env)->CallStaticVoidMethod(env, hook_class, hook_method, array);
+    if ((*env)->ExceptionCheck(env))
+        (*env)->ExceptionClear(env); /* the agent must never break the thread */
+    (*env)->DeleteLocalRef(env, array);
 }
 
 static void JNICALL on_thread_start(jvmtiEnv *jvmti, JNIEnv *env, jthread thread)
 {
     (void)jvmti;
-    (void)thread;
-    if (!hook_class) {
-        int64_t report[RSEQAGENT_REPORT_FIELDS];
-        rseqagent_thread_probe(report, 0); /* still record the first owner */
-        return;
-    }
-    jlongArray report = probe_to_array(env);
-    if (!report)
-        return;
-    (*env)->CallStaticVoidMethod(env, hook_class, hook_method, report);
-    if ((*env)->ExceptionCheck(env))
-        (*env)->ExceptionClear(env); /* the agent must never break the thread */
-    (*env)->DeleteLocalRef(env, report);
+    int64_t report[RSEQAGENT_REPORT_FIELDS];
+    if (rseqagent_thread_probe(report, 0) != 0 || !hook_class)
+        return; /* no hook: the probe still records the first owner */
+    if (defer_sighting(env, thread, report) != 0)
+        call_hook(env, report);
 }
 
 static int hook_enable(JavaVM *vm)
@@ -143,11 +168,36 @@ static jclass JNICALL rseqagent_jvm_hook_define_in_boot_loader0(JNIEnv *env, jcl
     return defined;
 }
 
+/* JvmHook.deferFirstSights0(boolean): see defer_sighting. */
+static void JNICALL rseqagent_jvm_hook_defer_first_sights0(JNIEnv *env, jclass holder, jboolean on)
+{
+    (void)env;
+    (void)holder;
+    atomic_store_explicit(&defer_first_sights, on == JNI_TRUE, memory_order_relaxed);
+}
+
+/*
+ * JvmHook.takeThread0(long tag): the Thread a THREAD_START report's tag
+ * refers to, its global reference deleted (each tag is taken once); null for 0.
+ */
+static jobject JNICALL rseqagent_jvm_hook_take_thread0(JNIEnv *env, jclass holder, jlong tag)
+{
+    (void)holder;
+    jobject ref = (jobject)(uintptr_t)tag;
+    if (!ref)
+        return NULL;
+    jobject thread = (*env)->NewLocalRef(env, ref);
+    (*env)->DeleteGlobalRef(env, ref);
+    return thread;
+}
+
 /* ---- Registration Table ---- */
 static const JNINativeMethod hook_methods[] = {
     { "install0", "(Ljava/lang/Class;Ljava/lang/String;[J)I", (void *)rseqagent_jvm_hook_install0 },
     { "bindMemory0", "(Ljava/lang/Class;)I", (void *)rseqagent_jvm_hook_bind_memory0 },
     { "defineInBootLoader0", "(Ljava/lang/String;[B)Ljava/lang/Class;", (void *)rseqagent_jvm_hook_define_in_boot_loader0 },
+    { "deferFirstSights0", "(Z)V", (void *)rseqagent_jvm_hook_defer_first_sights0 },
+    { "takeThread0", "(J)Ljava/lang/Thread;", (void *)rseqagent_jvm_hook_take_thread0 },
 };
 /* ---- Registration Table End ---- */
 

@@ -37,6 +37,7 @@ run stress-fallback        "$dir/no-rseq-exec" EPERM "$dir/test_alloc_stress" ru
 run stress-plain           "$dir/test_alloc_stress" run 4 40000 0
 run stress-reclaim         "$dir/test_alloc_stress_inject" reclaim 4 20000 50
 run reclaim-idle           "$dir/test_reclaim"
+run event-queue            "$dir/test_events"
 run stress-negative-control "$dir/test_alloc_stress" plant 4 40000
 
 if [ "$failed" -ne 0 ]; then

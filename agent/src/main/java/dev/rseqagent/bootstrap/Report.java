@@ -14,6 +14,7 @@ public final class Report {
     public static final int KIND_PROBE = 0;
     public static final int KIND_THREAD_EXIT = 1;
     public static final int KIND_ALLOCATOR = 2;
+    public static final int KIND_THREAD_START = 3;
 
     public static final int R_KIND = 0;
     public static final int R_TID = 1;
@@ -27,7 +28,8 @@ public final class Report {
     public static final int R_CPU_SOURCE = 9;
     public static final int R_ERRNO = 10;
     public static final int R_HELD = 11;
-    public static final int REPORT_FIELDS = 12;
+    public static final int R_TAG = 12;
+    public static final int REPORT_FIELDS = 13;
 
     public static final int P_KERNEL_ERRNO = 0;
     public static final int P_FEATURE_SIZE = 1;

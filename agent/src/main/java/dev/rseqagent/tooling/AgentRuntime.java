@@ -7,6 +7,7 @@ import dev.rseqagent.tooling.log.OwnershipLog;
 import dev.rseqagent.tooling.options.AgentOptions;
 import dev.rseqagent.tooling.rewrite.Rewriting;
 import dev.rseqagent.tooling.shim.ControlPlane;
+import dev.rseqagent.tooling.shim.JvmHook;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 
@@ -118,6 +119,7 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
 
     void drainerStarted(EventDrainer started) {
         drainer = started;
+        ownership.deferThreadStartsWith(JvmHook::deferFirstSights);
     }
 
     /**
@@ -131,6 +133,7 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
             public void run() {
                 EventDrainer d = drainer;
                 if (d != null) {
+                    ownership.deferThreadStartsWith(null); // threads started from now on are logged on themselves
                     d.drainRemaining();
                 }
                 ownership.flush();
@@ -144,19 +147,30 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
         controlPlane().reclaim();
     }
 
-    /** Logs the reports the shim queued on its own (thread exits); returns how many. */
+    /** Logs the reports the shim queued (thread exits, allocator acquires, deferred thread starts); returns how many. */
     int drainEvents(long[] buf, int timeoutMs) {
         int n = controlPlane().drainEvents(buf, buf.length / Report.REPORT_FIELDS, timeoutMs);
         for (int i = 0; i < n; i++) {
             long[] report = new long[Report.REPORT_FIELDS];
             System.arraycopy(buf, i * Report.REPORT_FIELDS, report, 0, Report.REPORT_FIELDS);
-            if (report[Report.R_KIND] == Report.KIND_ALLOCATOR) {
-                ownership.onAllocatorAcquire(report);
-            } else {
-                ownership.onThreadExit(report);
+            try {
+                logQueued(report);
+            } catch (RuntimeException e) {
+                ownership.probeFailed("rseq-agent-events", e); // one bad report: the rest are still logged
             }
         }
         ownership.tick();
         return n;
+    }
+
+    private void logQueued(long[] report) {
+        if (report[Report.R_KIND] == Report.KIND_ALLOCATOR) {
+            ownership.onAllocatorAcquire(report);
+        } else if (report[Report.R_KIND] == Report.KIND_THREAD_START) {
+            Thread started = JvmHook.takeThread(report[Report.R_TAG]);
+            ownership.onDeferredThreadStart(report, started.getName());
+        } else {
+            ownership.onThreadExit(report);
+        }
     }
 }

@@ -3,10 +3,11 @@ package dev.rseqagent.tooling;
 import dev.rseqagent.bootstrap.Report;
 
 /**
- * A daemon thread that logs the reports the shim makes on its own (thread
- * exits, the allocator's acquires); AgentRuntime's shutdown hook drains the
- * rest, so none is lost. Every second it also lets the allocator give back
- * what idle CPUs' caches hold, and ticks the diagnostics.
+ * A daemon thread that logs the reports the shim queues (thread exits, the
+ * allocator's acquires, thread starts deferred while first sightings are
+ * summarised); AgentRuntime's shutdown hook drains the rest, so none is
+ * lost. Every second it also lets the allocator give back what idle CPUs'
+ * caches hold, and ticks the diagnostics.
  */
 final class EventDrainer implements Runnable {
     private static final int BATCH = 64;

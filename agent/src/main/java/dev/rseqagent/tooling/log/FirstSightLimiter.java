@@ -22,6 +22,9 @@ final class FirstSightLimiter {
     /** Suppressed sightings, indexed by {@link OwnerModes#of}. */
     private final int[] suppressed = new int[OwnerModes.COUNT];
     private int suppressedTotal;
+    /** This window went over the limit: sightings are being summarised. */
+    private boolean over;
+    private FirstSightDeferral deferral;
 
     FirstSightLimiter(int perSecond, long nowNanos) {
         this.perSecond = perSecond;
@@ -38,9 +41,31 @@ final class FirstSightLimiter {
             inWindow++;
             return true;
         }
+        countSummarised(owner, mode);
+        if (!over) {
+            over = true;
+            switchDeferral(true);
+        }
+        return false;
+    }
+
+    /** Counts a first sighting under owner/mode for the summary (also those the shim queued while over the limit). */
+    synchronized void countSummarised(Owner owner, Mode mode) {
         suppressed[OwnerModes.of(owner, mode)]++;
         suppressedTotal++;
-        return false;
+    }
+
+    /** From now on, d (null: none) is switched with the window; switched on at once if over the limit. */
+    synchronized void deferWith(FirstSightDeferral d) {
+        switchDeferral(false);
+        deferral = d;
+        switchDeferral(over);
+    }
+
+    private void switchDeferral(boolean on) {
+        if (deferral != null) {
+            deferral.deferFirstSights(on);
+        }
     }
 
     /** Once the window is over: the counts suppressed in it ("GLIBC/rseq" -> n), then a new window. Else null. */
@@ -63,6 +88,10 @@ final class FirstSightLimiter {
         suppressedTotal = 0;
         windowStart = nowNanos;
         inWindow = 0;
+        if (over) {
+            over = false;
+            switchDeferral(false);
+        }
         return summary;
     }
 }

@@ -24,6 +24,7 @@ public final class OwnershipLog {
     /** The live threads seen: names for reports made after a thread's Java side is gone, and the figures. */
     private final OwnershipStats stats = new OwnershipStats();
     private volatile TransitionListener listener;
+    private FirstSightDeferral deferral; // guarded by this, with listener's changes
 
     public OwnershipLog(Logger logger) {
         this.logger = logger;
@@ -33,26 +34,51 @@ public final class OwnershipLog {
     /** A probe made on the calling thread; {@code at} says where (premain, thread-start, api). */
     public void onProbe(long[] report, String threadName, String at) {
         stats.remember(report[Report.R_TID], threadName);
-        log(report, threadName, at);
+        log(report, threadName, at, false);
+    }
+
+    /**
+     * A thread-start first sighting the shim queued for the drainer while
+     * first sightings were being summarised (see {@link #deferThreadStartsWith}):
+     * remembered and counted for the summary.
+     */
+    public void onDeferredThreadStart(long[] report, String threadName) {
+        stats.remember(report[Report.R_TID], threadName);
+        log(report, threadName, "thread-start", true);
     }
 
     /** A thread exited; its shim state is gone. */
     public void onThreadExit(long[] report) {
-        log(report, stats.nameOf(report[Report.R_TID]), "thread-exit"); // log() then forgets the thread
+        log(report, stats.nameOf(report[Report.R_TID]), "thread-exit", false); // log() then forgets the thread
     }
 
     /** The allocator's first call on a thread made rseq usable there (a transition no probe saw). */
     public void onAllocatorAcquire(long[] report) {
-        log(report, stats.nameOf(report[Report.R_TID]), "allocator");
+        log(report, stats.nameOf(report[Report.R_TID]), "allocator", false);
     }
 
     public OwnershipStats stats() {
         return stats;
     }
 
-    /** Also tells listener of every printed line (JFR). */
-    public void setListener(TransitionListener listener) {
+    /**
+     * Also tells listener of every printed line (JFR), on the thread the line
+     * is about: with a listener, thread starts are never deferred.
+     */
+    public synchronized void setListener(TransitionListener listener) {
         this.listener = listener;
+        limiter.deferWith(listener == null ? deferral : null);
+    }
+
+    /**
+     * While more than {@value #FIRST_SIGHTS_PER_SECOND} threads a second start,
+     * d has the shim queue their first sightings for the drainer
+     * ({@link #onDeferredThreadStart}) instead of calling Java on each new
+     * thread. Only once a drainer runs.
+     */
+    public synchronized void deferThreadStartsWith(FirstSightDeferral d) {
+        deferral = d;
+        limiter.deferWith(listener == null ? d : null);
     }
 
     /** A probe that failed: logged, never thrown at the thread. */
@@ -82,7 +108,7 @@ public final class OwnershipLog {
         }
     }
 
-    private void log(long[] r, String threadName, String at) {
+    private void log(long[] r, String threadName, String at, boolean deferred) {
         Owner from = Owner.ofCode(r[Report.R_FROM_OWNER]);
         Owner to = Owner.ofCode(r[Report.R_OWNER]);
         Mode fromMode = Mode.ofCode(r[Report.R_FROM_MODE]);
@@ -98,6 +124,10 @@ public final class OwnershipLog {
         TransitionListener l = listener;
         if (l != null) {
             l.onLine(r, threadName, at);
+        }
+        if (firstSight && deferred) {
+            limiter.countSummarised(to, mode);
+            return;
         }
         if (firstSight && !limiter.admit(to, mode, System.nanoTime())) {
             return;

@@ -3,7 +3,7 @@ package dev.rseqagent.tooling.shim;
 import dev.rseqagent.bootstrap.Report;
 
 /**
- * The shim's JNI side (native/src/jvm_hook.c registers {@link #install0} when
+ * The shim's JNI side (native/src/jvm_hook.c registers these natives when
  * the agent System.loads the shim): the thread-start hook, kept off JNA so
  * that neither premain nor each new thread pays JNA's costs.
  */
@@ -16,6 +16,25 @@ public final class JvmHook {
     private static native int bindMemory0(Class<?> facade);
 
     private static native Class<?> defineInBootLoader0(String internalName, byte[] classFile);
+
+    private static native void deferFirstSights0(boolean on);
+
+    private static native Thread takeThread0(long tag);
+
+    /**
+     * While on, a started thread's first sighting is queued for the drainer
+     * (a {@link Report#KIND_THREAD_START} report) instead of being handed to the
+     * hook on that thread; the shim hands it over as before when the queue
+     * is half full.
+     */
+    public static void deferFirstSights(boolean on) {
+        deferFirstSights0(on);
+    }
+
+    /** The started thread a {@link Report#KIND_THREAD_START} report's tag refers to; each tag is taken once. */
+    public static Thread takeThread(long tag) {
+        return takeThread0(tag);
+    }
 
     /**
      * Defines a class of the allocation facade in the boot loader (JNI

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rseqagent.Mode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -121,5 +122,39 @@ class FirstSightLimiterTest {
         assertFalse(limiter.admit(SHIM, RSEQ, T0 + 3 * SECOND), "counted into the pending summary, not printed");
         assertEquals(Map.of("GLIBC/rseq", 1, "SHIM/rseq", 1), limiter.takeSummaryIfDue(T0 + 3 * SECOND));
         assertTrue(limiter.admit(SHIM, RSEQ, T0 + 3 * SECOND + 1));
+    }
+
+    @Test
+    void deferralIsOnFromTheFirstRefusalUntilTheSummaryIsTaken() {
+        FirstSightLimiter limiter = new FirstSightLimiter(1, T0);
+        List<Boolean> switched = new ArrayList<>();
+        limiter.deferWith(switched::add);
+        switched.clear();
+
+        limiter.admit(GLIBC, RSEQ, T0);
+        assertEquals(List.of(), switched, "under the limit: off");
+        assertFalse(limiter.admit(GLIBC, RSEQ, T0 + 1));
+        assertFalse(limiter.admit(GLIBC, RSEQ, T0 + 2));
+        assertEquals(List.of(true), switched, "switched on once, at the first refusal");
+
+        limiter.countSummarised(SHIM, RSEQ); // as the drainer does for a deferred sighting
+        assertNull(limiter.takeSummaryIfDue(T0 + SECOND - 1));
+        assertEquals(List.of(true), switched, "on until the window's summary");
+        assertEquals(Map.of("GLIBC/rseq", 2, "SHIM/rseq", 1), limiter.takeSummaryIfDue(T0 + SECOND));
+        assertEquals(List.of(true, false), switched);
+    }
+
+    @Test
+    void aDeferralSetWhileOverTheLimitIsSwitchedOnAtOnceAndTheOldOneOff() {
+        FirstSightLimiter limiter = new FirstSightLimiter(0, T0);
+        List<String> switched = new ArrayList<>();
+        limiter.deferWith(on -> switched.add("a" + on));
+        assertFalse(limiter.admit(GLIBC, RSEQ, T0));
+
+        limiter.deferWith(on -> switched.add("b" + on));
+        limiter.deferWith(null);
+
+        assertEquals(List.of("afalse", "atrue", "afalse", "btrue", "bfalse"), switched);
+        assertEquals(Map.of("GLIBC/rseq", 1), limiter.takeSummary(T0 + 1), "no deferral: the window still works");
     }
 }

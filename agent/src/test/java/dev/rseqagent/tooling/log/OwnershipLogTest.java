@@ -332,4 +332,57 @@ class OwnershipLogTest {
 
         assertEquals(1, events().size());
     }
+
+    /** Feeds thread-start first sightings until the limiter holds one back; returns the next free tid. */
+    private long saturateFirstSightings() {
+        long tid = 1_000;
+        int before;
+        do {
+            before = events().size();
+            log.onProbe(firstSight(tid, Owner.GLIBC, Mode.RSEQ), "t" + tid, "thread-start");
+            tid++;
+        } while (events().size() > before);
+        return tid;
+    }
+
+    @Test
+    void deferredThreadStartsAreSummarisedAndRemembered() {
+        List<Boolean> switched = new java.util.ArrayList<>();
+        log.deferThreadStartsWith(switched::add);
+        long tid = saturateFirstSightings();
+        assertEquals(List.of(false, true), switched, "on once the first sighting is held back");
+        int printed = events().size();
+
+        long[] deferred = firstSight(tid, Owner.NONE, Mode.NONE);
+        deferred[Report.R_KIND] = Report.KIND_THREAD_START;
+        log.onDeferredThreadStart(deferred, "deferred-1");
+        assertEquals(printed, events().size(), "a deferred first sighting is counted, not printed");
+        assertEquals(1L, log.stats().threadsByOwnerMode().get("NONE/none"));
+
+        log.onAllocatorAcquire(allocatorAcquire(tid));
+        assertEquals("deferred-1", pairs(events().get(printed)).get("thread"), "its name was remembered");
+
+        log.flush();
+        Map<String, Object> summary = pairs(events().get(printed + 1));
+        assertEquals("{GLIBC/rseq=1,NONE/none=1}", summary.get("by_owner_mode"));
+        assertEquals(List.of(false, true, false), switched, "off once the summary is taken");
+    }
+
+    @Test
+    void withAListenerThreadStartsAreNeverDeferred() {
+        List<Boolean> switched = new java.util.ArrayList<>();
+        log.deferThreadStartsWith(switched::add);
+        log.setListener((r, thread, at) -> { });
+        saturateFirstSightings();
+        assertEquals(List.of(false, false), switched, "never switched on");
+
+        log.setListener(null);
+        assertEquals(List.of(false, false, true), switched, "on at once: the window is over the limit");
+    }
+
+    private static long[] allocatorAcquire(long tid) {
+        long[] r = report(tid, Owner.NONE, Mode.NONE, Owner.SHIM, Mode.RSEQ);
+        r[Report.R_KIND] = Report.KIND_ALLOCATOR;
+        return r;
+    }
 }
