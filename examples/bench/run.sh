@@ -16,7 +16,8 @@ jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
   echo "Each JVM is started $rounds times per variant, variants interleaved in one run; medians."
   echo "Time to main: from the parent's fork of \`java\` to the first statement of \`main\` (CLOCK_MONOTONIC in both)."
   echo "Whole run: from the same fork to the JVM's exit, main returning at once (a short command-line run, shutdown included)."
-  echo "Thread start: start + join of an empty thread, mean of 2,000 after 500 warm-up, median over runs."
+  echo "Thread start: start + join of an empty thread, back to back (thousands a second: first sightings summarised), mean of 2,000 after 500 warm-up, median over runs."
+  echo "Sparse thread start: the same, 40 threads 10 ms apart from the JVM's start (under 100 a second: each thread's line printed on it before it runs), median of the 40, median over runs."
   echo "Unless the variant says so, no packages are opted in (rewriting off: Byte Buddy's nested jar is never opened); JMX and JFR on (the defaults)."
   echo
   java -cp "$here/target/classes" dev.rseqagent.bench.StartupBench \

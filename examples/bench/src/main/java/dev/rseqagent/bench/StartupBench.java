@@ -20,6 +20,9 @@ import java.util.Locale;
  */
 public final class StartupBench {
     private static final String EMPTY = "(empty agent)";
+    /** Sparse thread starts: this many, this far apart (under 100 a second: each line printed on its thread). */
+    private static final String SPARSE_THREADS = "40";
+    private static final String SPARSE_GAP_MS = "10";
     private static final String[][] VARIANTS = {
         {"no agent", null},
         {"empty -javaagent (the JVM's own cost)", EMPTY},
@@ -34,13 +37,15 @@ public final class StartupBench {
         String classes = args[1];
         int rounds = Integer.parseInt(args[2]);
         System.out.println("| JDK | variant | time to main, median ms | vs no agent | vs empty agent "
-                + "| whole run, median ms | vs no agent | thread start+join, median us | vs no agent |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                + "| whole run, median ms | vs no agent | thread start+join, median us | vs no agent "
+                + "| sparse thread start+join, median us | vs no agent |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         List<String> doctorRows = new ArrayList<>();
         for (String home : Arrays.copyOfRange(args, 3, args.length)) {
             long[][] toMain = new long[VARIANTS.length][rounds];
             long[][] toExit = new long[VARIANTS.length][rounds];
             long[][] perThread = new long[VARIANTS.length][rounds];
+            long[][] perSparseThread = new long[VARIANTS.length][rounds];
             for (int r = 0; r < rounds; r++) {
                 for (int v = 0; v < VARIANTS.length; v++) {
                     String jar = VARIANTS[v][1] == EMPTY ? emptyAgentJar : agentJar;
@@ -49,6 +54,8 @@ public final class StartupBench {
                     toMain[v][r] = Long.parseLong(run(home, jar, classes, agentArgs, "TimeToMain")) - before;
                     toExit[v][r] = System.nanoTime() - before; // run() returns once the JVM has exited
                     perThread[v][r] = Long.parseLong(run(home, jar, classes, agentArgs, "ThreadStarts", "500", "2000"));
+                    perSparseThread[v][r] = Long.parseLong(
+                            run(home, jar, classes, agentArgs, "ThreadStarts", "0", SPARSE_THREADS, SPARSE_GAP_MS));
                 }
             }
             long[] doctor = new long[rounds];
@@ -65,10 +72,14 @@ public final class StartupBench {
                 double exitBase = median(toExit[0]) / 1e6;
                 double thread = median(perThread[v]) / 1e3;
                 double threadBase = median(perThread[0]) / 1e3;
+                double sparse = median(perSparseThread[v]) / 1e3;
+                double sparseBase = median(perSparseThread[0]) / 1e3;
                 System.out.printf(Locale.ROOT,
-                        "| %s | %s | %.1f | %+.1f ms | %+.1f ms | %.1f | %+.1f ms | %.1f | %+.1f us (%.2fx) |%n",
+                        "| %s | %s | %.1f | %+.1f ms | %+.1f ms | %.1f | %+.1f ms | %.1f | %+.1f us (%.2fx) "
+                                + "| %.1f | %+.1f us (%.2fx) |%n",
                         jdkName(home), VARIANTS[v][0], main, main - base, main - empty, exit, exit - exitBase,
-                        thread, thread - threadBase, thread / threadBase);
+                        thread, thread - threadBase, thread / threadBase, sparse, sparse - sparseBase,
+                        sparse / sparseBase);
             }
         }
         System.out.println();
