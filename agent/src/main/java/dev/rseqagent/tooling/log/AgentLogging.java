@@ -46,9 +46,8 @@ public final class AgentLogging {
      */
     public static void loadEventClasses(LoggerContext context) {
         ch.qos.logback.classic.Logger logger = context.getLogger(LOGGER_NAME);
-        logger.atInfo().setMessage("rseq.owner").addKeyValue("tid", 0L);
-        new LoggingEvent(AgentLogging.class.getName(), logger, Level.INFO, "rseq.owner", null, null)
-                .getKeyValuePairs();
+        new LoggingEvent(AgentLogging.class.getName(), logger, Level.INFO, "rseq.owner", null, new Object[] {logger})
+                .getFormattedMessage();
     }
 
     /**

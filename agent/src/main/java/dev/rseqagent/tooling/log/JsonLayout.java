@@ -4,8 +4,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.LayoutBase;
 import dev.rseqagent.tooling.json.JsonText;
-import java.util.List;
-import org.slf4j.event.KeyValuePair;
 
 /**
  * JSON lines: {@code {"ts":"...","level":"INFO","msg":"rseq.owner","thread":"main",...}}
@@ -27,14 +25,8 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
         sb.append(',');
         field(sb, "level", event.getLevel().toString());
         sb.append(',');
-        field(sb, "msg", event.getFormattedMessage());
-        List<KeyValuePair> pairs = event.getKeyValuePairs();
-        if (pairs != null) {
-            for (KeyValuePair pair : pairs) {
-                sb.append(',');
-                field(sb, pair.key, pair.value);
-            }
-        }
+        field(sb, "msg", LineFields.messageOf(event));
+        LineFields.writeAll(event, new Fields(sb));
         if (event.getThrowableProxy() != null) {
             sb.append(',');
             field(sb, "error", ThrowableProxyUtil.asString(event.getThrowableProxy()));
@@ -42,13 +34,29 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
         return sb.append('}').append(TextLayout.LINE_END).toString();
     }
 
-    private static void field(StringBuilder sb, String key, Object value) {
+    private static void field(StringBuilder sb, String key, String value) {
         JsonText.string(sb, key);
         sb.append(':');
-        if (value instanceof Long || value instanceof Integer) {
-            sb.append(value);
-        } else {
-            JsonText.string(sb, String.valueOf(value));
+        JsonText.string(sb, value);
+    }
+
+    /** {@code ,"key":value}: strings quoted, numbers not. */
+    private static final class Fields implements LineFields.Sink {
+        private final StringBuilder sb;
+
+        Fields(StringBuilder sb) {
+            this.sb = sb;
+        }
+
+        @Override
+        public void field(String key, String value) {
+            JsonLayout.field(sb.append(','), key, value);
+        }
+
+        @Override
+        public void field(String key, long value) {
+            JsonText.string(sb.append(','), key);
+            sb.append(':').append(value);
         }
     }
 }

@@ -9,10 +9,34 @@ final class LogTime {
     private LogTime() {
     }
 
+    /** The text up to the milliseconds of one second: lines come in bursts, and cold code runs slowly. */
+    private static final class Second {
+        final long epochSecond;
+        final String upToMillis; // yyyy-MM-ddTHH:mm:ss.
+
+        Second(long epochSecond, String upToMillis) {
+            this.epochSecond = epochSecond;
+            this.upToMillis = upToMillis;
+        }
+    }
+
+    private static volatile Second last = new Second(Long.MIN_VALUE, "");
+
     /** yyyy-MM-ddTHH:mm:ss.SSSZ (UTC), as Instant.toString() prints whole milliseconds. */
     static void appendIsoUtc(StringBuilder sb, long epochMillis) {
-        long days = Math.floorDiv(epochMillis, 86_400_000L);
-        long msOfDay = Math.floorMod(epochMillis, 86_400_000L);
+        long epochSecond = Math.floorDiv(epochMillis, 1000L);
+        Second second = last;
+        if (second.epochSecond != epochSecond) {
+            second = new Second(epochSecond, upToMillis(epochSecond));
+            last = second;
+        }
+        three(sb.append(second.upToMillis), Math.floorMod(epochMillis, 1000L)).append('Z');
+    }
+
+    private static String upToMillis(long epochSecond) {
+        StringBuilder sb = new StringBuilder(20);
+        long days = Math.floorDiv(epochSecond, 86_400L);
+        long secondOfDay = Math.floorMod(epochSecond, 86_400L);
         // civil-from-days (proleptic Gregorian), era of 400 years
         long z = days + 719_468;
         long era = Math.floorDiv(z, 146_097);
@@ -26,10 +50,10 @@ final class LogTime {
         sb.append(year).append('-');
         two(sb, month).append('-');
         two(sb, day).append('T');
-        two(sb, msOfDay / 3_600_000).append(':');
-        two(sb, msOfDay / 60_000 % 60).append(':');
-        two(sb, msOfDay / 1000 % 60).append('.');
-        three(sb, msOfDay % 1000).append('Z');
+        two(sb, secondOfDay / 3600).append(':');
+        two(sb, secondOfDay / 60 % 60).append(':');
+        two(sb, secondOfDay % 60).append('.');
+        return sb.toString();
     }
 
     private static StringBuilder two(StringBuilder sb, long v) {

@@ -1,13 +1,10 @@
 package dev.rseqagent.tooling.log;
 
-import dev.rseqagent.CpuIndexSource;
 import dev.rseqagent.Mode;
 import dev.rseqagent.Owner;
 import dev.rseqagent.bootstrap.Report;
-import dev.rseqagent.tooling.shim.Errno;
 import java.util.Map;
 import org.slf4j.Logger;
-import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Turns the shim's ownership reports into log lines:
@@ -135,35 +132,11 @@ public final class OwnershipLog {
         printLine(r, threadName, at, from, to, mode);
     }
 
-    /** Apart from the decision above, so the JIT compiles the cheap, frequent path on its own. */
+    /**
+     * Apart from the decision above, so the JIT compiles the cheap, frequent
+     * path on its own. One argument, not SLF4J's key-value builder: see LineFields.
+     */
     private void printLine(long[] r, String threadName, String at, Owner from, Owner to, Mode mode) {
-        LoggingEventBuilder line = logger.atInfo().setMessage("rseq.owner")
-                .addKeyValue("thread", threadName)
-                .addKeyValue("tid", r[Report.R_TID])
-                .addKeyValue("from", from.name())
-                .addKeyValue("to", to.name())
-                .addKeyValue("mode", mode.label());
-        if (r[Report.R_AREA] != 0) {
-            line.addKeyValue("area", "0x" + Long.toHexString(r[Report.R_AREA]))
-                    .addKeyValue("len", r[Report.R_LEN])
-                    .addKeyValue("sig", signature(r[Report.R_SIG]));
-        }
-        if (mode == Mode.RSEQ) {
-            line.addKeyValue("cpu", CpuIndexSource.ofCode(r[Report.R_CPU_SOURCE]).label());
-        }
-        if (r[Report.R_HELD] != 0) {
-            line.addKeyValue("refcount", "held");
-        }
-        if (r[Report.R_ERRNO] != 0) {
-            line.addKeyValue("errno", Errno.name((int) r[Report.R_ERRNO]));
-        }
-        line.addKeyValue("at", at).log();
-    }
-
-    private static String signature(long code) {
-        if (code == Report.SIG_MATCH) {
-            return "match";
-        }
-        return code == Report.SIG_OTHER ? "other" : "unchecked";
+        logger.info("rseq.owner", new OwnershipLine(r, threadName, at, from, to, mode));
     }
 }

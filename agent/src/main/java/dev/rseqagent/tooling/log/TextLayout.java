@@ -3,8 +3,6 @@ package dev.rseqagent.tooling.log;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.LayoutBase;
-import java.util.List;
-import org.slf4j.event.KeyValuePair;
 
 /** {@code 2026-11-26T12:34:56.789Z [rseq-agent] INFO message key=value ...}: one line per event. */
 public final class TextLayout extends LayoutBase<ILoggingEvent> {
@@ -21,19 +19,32 @@ public final class TextLayout extends LayoutBase<ILoggingEvent> {
         StringBuilder sb = new StringBuilder(160);
         LogTime.appendIsoUtc(sb, event.getTimeStamp());
         sb.append(" [rseq-agent] ").append(event.getLevel()).append(' ')
-                .append(event.getFormattedMessage());
-        List<KeyValuePair> pairs = event.getKeyValuePairs();
-        if (pairs != null) {
-            for (KeyValuePair pair : pairs) {
-                sb.append(' ').append(pair.key).append('=');
-                appendValue(sb, String.valueOf(pair.value));
-            }
-        }
+                .append(LineFields.messageOf(event));
+        LineFields.writeAll(event, new Fields(sb));
         sb.append(LINE_END);
         if (event.getThrowableProxy() != null) {
             sb.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append(LINE_END);
         }
         return sb.toString();
+    }
+
+    /** {@code key=value}, each after a space. */
+    private static final class Fields implements LineFields.Sink {
+        private final StringBuilder sb;
+
+        Fields(StringBuilder sb) {
+            this.sb = sb;
+        }
+
+        @Override
+        public void field(String key, String value) {
+            appendValue(sb.append(' ').append(key).append('='), value);
+        }
+
+        @Override
+        public void field(String key, long value) {
+            sb.append(' ').append(key).append('=').append(value);
+        }
     }
 
     private static boolean isPlain(String value) {

@@ -27,4 +27,21 @@ final class Events {
         }
         return event;
     }
+
+    /** An event whose fields come as one {@link LineFields} argument: key, value, key, value... (Long: a number). */
+    static LoggingEvent withFieldsArgument(String message, Object... keyValues) {
+        LineFields fields = sink -> {
+            for (int i = 0; i < keyValues.length; i += 2) {
+                if (keyValues[i + 1] instanceof Long) {
+                    sink.field((String) keyValues[i], (Long) keyValues[i + 1]);
+                } else {
+                    sink.field((String) keyValues[i], (String) keyValues[i + 1]);
+                }
+            }
+        };
+        LoggingEvent event = new LoggingEvent(Logger.class.getName(), context().getLogger("test"), Level.INFO,
+                message, null, new Object[] {fields});
+        event.setTimeStamp(1_700_000_000_123L);
+        return event;
+    }
 }

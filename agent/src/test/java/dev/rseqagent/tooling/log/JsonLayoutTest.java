@@ -56,6 +56,18 @@ class JsonLayoutTest {
     }
 
     @Test
+    void aLineFieldsArgumentBecomesFieldsNumbersStayingNumbers() throws Exception {
+        JsonNode node = layoutAndParse(Events.withFieldsArgument("rseq.owner",
+                "thread", "w\"1", "tid", 4242L, "len", "32"));
+
+        assertEquals(List.of("ts", "level", "msg", "thread", "tid", "len"), fieldNames(node));
+        assertEquals("w\"1", node.get("thread").asText());
+        assertTrue(node.get("tid").isNumber());
+        assertEquals(4242L, node.get("tid").asLong());
+        assertTrue(node.get("len").isTextual(), "a string stays a string");
+    }
+
+    @Test
     void longAndIntegerValuesAreNumbersOtherValuesAreStrings() throws Exception {
         LoggingEvent event = Events.event(Level.INFO, "m", null,
                 "tid", 123456789012L, "count", 7, "hex", "0x10", "digits", "42", "flag", true, "ratio", 1.5);

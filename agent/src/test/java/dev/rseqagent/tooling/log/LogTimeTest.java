@@ -25,6 +25,15 @@ class LogTimeTest {
         }
     }
 
+    @Test
+    void consecutiveMillisecondsReuseTheSecondAndCrossItsEdges() {
+        for (long base : new long[] {0L, 951_782_399_000L, 1_795_651_200_000L}) {
+            for (long millis = base - 2_500; millis <= base + 2_500; millis++) {
+                check(millis); // in order: mostly the same second as the line before
+            }
+        }
+    }
+
     private static void check(long millis) {
         StringBuilder iso = new StringBuilder();
         LogTime.appendIsoUtc(iso, millis);

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.event.KeyValuePair;
 
 class OwnershipLogTest {
 
@@ -64,13 +63,20 @@ class OwnershipLogTest {
         return events().get(0);
     }
 
+    /** The line's fields as the layouts see them (numbers as Long). */
     private static Map<String, Object> pairs(ILoggingEvent event) {
         Map<String, Object> map = new LinkedHashMap<>();
-        if (event.getKeyValuePairs() != null) {
-            for (KeyValuePair pair : event.getKeyValuePairs()) {
-                map.put(pair.key, pair.value);
+        LineFields.writeAll(event, new LineFields.Sink() {
+            @Override
+            public void field(String key, String value) {
+                map.put(key, value);
             }
-        }
+
+            @Override
+            public void field(String key, long value) {
+                map.put(key, value);
+            }
+        });
         return map;
     }
 

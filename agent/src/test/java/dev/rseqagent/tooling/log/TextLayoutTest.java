@@ -64,6 +64,15 @@ class TextLayoutTest {
     }
 
     @Test
+    void aLineFieldsArgumentIsWrittenAsKeyValuePairsAre() {
+        LoggingEvent event = Events.withFieldsArgument("rseq.owner",
+                "thread", "worker 1", "tid", 4242L, "from", "NEW", "note", "a=b", "empty", "");
+
+        assertEquals(TIME + " [rseq-agent] INFO rseq.owner thread=\"worker 1\" tid=4242 from=NEW note=\"a=b\""
+                + " empty=\"\"" + CoreConstants.LINE_SEPARATOR, new TextLayout().doLayout(event));
+    }
+
+    @Test
     void layoutWithoutKeyValuePairsIsJustTheMessage() {
         LoggingEvent event = Events.event(Level.WARN, "plain message", null);
 
