@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <stdatomic.h>
-#include <stdbool.h>
 #include <jni.h>
 #include <jvmti.h>
 #include <stdint.h>

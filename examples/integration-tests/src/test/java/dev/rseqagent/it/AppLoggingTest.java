@@ -22,17 +22,13 @@ class AppLoggingTest {
     @TempDir
     Path tmp;
 
-    static List<Jdk> jdks() {
-        return Jdk.all();
-    }
-
     private static JvmRun app(Jdk jdk) {
         return JvmRun.on(jdk).classPath(System.getProperty("it.slf4jJar"), System.getProperty("it.logbackClassicJar"),
                 System.getProperty("it.logbackCoreJar"));
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void theAppsLoggingIsUnchangedAndTheAgentKeepsItsOwnFormat(Jdk jdk) throws Exception {
         JvmRun.Result baseline = app(jdk).withoutAgent().classPath(JvmRun.AGENT_JAR).run(LoggingApp.class);
         assertEquals(APP_OUTPUT, baseline.stdoutLines(), baseline.describe());
@@ -45,7 +41,7 @@ class AppLoggingTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void aLogbackConfigurationFilePropertyIsNotReadByTheAgent(Jdk jdk) throws Exception {
         Path hijack = tmp.resolve("hijack.xml");
         Files.writeString(hijack, "<configuration><appender name=\"E\" class=\"ch.qos.logback.core.ConsoleAppender\">"
@@ -59,7 +55,7 @@ class AppLoggingTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void agentLinesGoToTheFileTheOptionNames(Jdk jdk) throws Exception {
         Path log = tmp.resolve("agent.log");
         JvmRun.Result r = app(jdk).agentArgs("log=file:" + log).run(LoggingApp.class);
@@ -73,7 +69,7 @@ class AppLoggingTest {
 
     /** The agent writes to the process's stderr, not to whatever System.err the application installs. */
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void anAppThatReplacesSystemErrDoesNotReceiveTheAgentsLines(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).run(ErrRedirectApp.class);
         assertEquals(0, r.exitCode, r.describe());

@@ -31,12 +31,8 @@ class DiagnosticsTest {
     static final String DEMO_JAR = System.getProperty("it.demoJar");
     static final String DEMO_PACKAGES = "packages=dev.rseqagent.examples.demo";
 
-    static List<Jdk> jdks() {
-        return Jdk.all();
-    }
-
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void theMBeanIsReadFromARunningDemo(Jdk jdk, @TempDir Path dir) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -96,7 +92,7 @@ class DiagnosticsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void jfrRecordsTransitionsAndAllocatorStatistics(Jdk jdk, @TempDir Path dir) throws Exception {
         Path recording = dir.resolve("rec.jfr");
         JvmRun.Result r = JvmRun.on(jdk).agentArgs(DEMO_PACKAGES)
@@ -126,7 +122,7 @@ class DiagnosticsTest {
 
     /** A recording started later with jcmd: the events are registered within a second and recorded. */
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void jfrStartedLaterByJcmd(Jdk jdk, @TempDir Path dir) throws Exception {
         Process demo = JvmRun.on(jdk).agentArgs(DEMO_PACKAGES).startJar(DEMO_JAR, dir, "--linger", "30");
         try {
@@ -155,7 +151,7 @@ class DiagnosticsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void theExitSummaryIsOneBlock(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).agentArgs(DEMO_PACKAGES).runJar(DEMO_JAR);
         assertEquals(0, r.exitCode, r.describe());

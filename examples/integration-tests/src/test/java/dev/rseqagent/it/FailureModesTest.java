@@ -19,10 +19,6 @@ class FailureModesTest {
     @TempDir
     Path tmp;
 
-    static List<Jdk> jdks() {
-        return Jdk.all();
-    }
-
     static List<Jdk> jdksThatCanDenyNativeAccess() {
         List<Jdk> jdks = Jdk.all().stream().filter(j -> j.feature >= 24).collect(Collectors.toList());
         assertTrue(!jdks.isEmpty(), "it.jdks must include a JDK 24+ (Temurin 25)");
@@ -43,7 +39,7 @@ class FailureModesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void glibcWithoutRseqSymbolsLooksLikeAnAreaNobodyCanName(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).env("RSEQAGENT_TEST_HIDE_GLIBC_SYMBOLS", "1").run(ThreadsApp.class, "acquire");
         assertEquals(0, r.exitCode, r.describe());
@@ -52,7 +48,7 @@ class FailureModesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void twoAgentJarsLoadOneShim(Jdk jdk) throws Exception {
         Path copy = tmp.resolve("copy-of-rseq-agent.jar");
         Files.copy(Path.of(JvmRun.AGENT_JAR), copy, StandardCopyOption.REPLACE_EXISTING);
@@ -63,7 +59,7 @@ class FailureModesTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void anUnwritableLogFileFallsBackToStderrWithAWarning(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).agentArgs("log=file:/proc/no/such/dir/agent.log").run(ThreadsApp.class);
         assertEquals(0, r.exitCode, r.describe());

@@ -17,12 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * System.load after the agent's start probe, with glibc's registration off.
  */
 class ForeignOwnerTest {
-    static List<Jdk> jdks() {
-        return Jdk.all();
-    }
-
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void theAgentTakesTheRefcountAndTheOwnerKeepsItsRegistrationUntilGivenBack(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).glibcRseqOff().run(OwnerApp.class, JvmRun.ownerLib("owner"), "protocol");
         assertEquals(0, r.exitCode, r.describe());
@@ -66,7 +62,7 @@ class ForeignOwnerTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void loadRegisterUnregisterDlclose1000TimesWithTheAppsOwnJna(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).glibcRseqOff().classPath(System.getProperty("it.jnaJar"))
                 .run(ChurnApp.class, JvmRun.ownerLib("owner"), "1000");

@@ -45,12 +45,8 @@ class OptionsTest {
         assertEquals(sorted(baseline.stderrLines()), sorted(rest), r.describe());
     }
 
-    static List<Jdk> jdks() {
-        return Jdk.all();
-    }
-
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void logNoneLeavesStderrToTheApplication(Jdk jdk) throws Exception {
         JvmRun.Result baseline = JvmRun.on(jdk).withoutAgent().classPath(JvmRun.AGENT_JAR).run(ThreadsApp.class);
         JvmRun.Result r = JvmRun.on(jdk).agentArgs("log=none").run(ThreadsApp.class);

@@ -37,10 +37,6 @@ class RewritingTest {
     static final int UNSAFE_APP_SITES = 21;
     static final Pattern EXIT_SUMMARY = Pattern.compile("rewriting: rewrote (\\d+) allocation call sites in (\\d+) classes");
 
-    static List<Jdk> jdks() {
-        return Jdk.all();
-    }
-
     /** Every CHECK line says ok, and there are some. */
     static void assertChecksPass(JvmRun.Result r) {
         assertChecksPassing(r, 4);
@@ -61,7 +57,7 @@ class RewritingTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void unsafeCallsReachTheCaches(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).agentArgs(ALLOC).run(UnsafeApp.class);
         assertChecksPass(r);
@@ -80,7 +76,7 @@ class RewritingTest {
 
     /** facade=jni never switches; facade=ffm builds the downcalls before main, or turns rewriting off where it cannot. */
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void theFacadeOptionFixesThePath(Jdk jdk) throws Exception {
         JvmRun.Result jni = JvmRun.on(jdk).agentArgs(ALLOC + ",facade=jni").jvmArg("-Dit.facadeWaitMs=0")
                 .run(UnsafeApp.class);
@@ -104,13 +100,13 @@ class RewritingTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void crossBoundaryFreesWithNativeMemoryTracking(Jdk jdk) throws Exception {
         assertChecksPass(JvmRun.on(jdk).agentArgs(ALLOC).jvmArg("-XX:NativeMemoryTracking=summary").run(UnsafeApp.class));
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void glibcTunableOffUsesTheShimsOwnRegistration(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).agentArgs(ALLOC).glibcRseqOff().run(UnsafeApp.class);
         assertChecksPass(r);
@@ -118,7 +114,7 @@ class RewritingTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void fallbackModeWhenRseqIsBlocked(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).agentArgs(ALLOC).rseqBlocked("EPERM").run(UnsafeApp.class);
         assertChecksPass(r);
@@ -127,7 +123,7 @@ class RewritingTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void allocateDirectKeepsJdkSemantics(Jdk jdk) throws Exception {
         assertChecksPass(JvmRun.on(jdk).agentArgs(ALLOC).jvmArg("-XX:MaxDirectMemorySize=16m").run(DirectApp.class));
     }
@@ -146,7 +142,7 @@ class RewritingTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void jnaIsRewrittenOnlyWhenAsked(Jdk jdk) throws Exception {
         String jna = System.getProperty("it.jnaJar");
         assertChecksPass(JvmRun.on(jdk).agentArgs(ALLOC + ",jna=on").classPath(jna).run(JnaApp.class, "rewritten"));
@@ -154,7 +150,7 @@ class RewritingTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void withoutPackagesNothingIsRewritten(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).run(UnsafeApp.class);
         assertTrue(r.stdout.contains("FACADE off"), r.describe());
@@ -165,7 +161,7 @@ class RewritingTest {
 
     /** A package not listed, with and without packages given: the same output as without the agent. */
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void unlistedPackagesBehaveAsWithoutTheAgent(Jdk jdk) throws Exception {
         JvmRun.Result baseline = JvmRun.on(jdk).withoutAgent().run(PlainApp.class);
         assertEquals(0, baseline.exitCode, baseline.describe());
@@ -181,7 +177,7 @@ class RewritingTest {
 
     /** One rewritten (a delegating child-first loader), one skipped with a line (an OSGi-style loader). */
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void classesBehindTheirOwnLoaders(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).agentArgs(ALLOC).run(LoaderApp.class);
         assertChecksPass(r);
@@ -192,7 +188,7 @@ class RewritingTest {
 
     /** A class in a named module gets the read edge to the facade it needs. */
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void namedModuleGetsAReadEdge(Jdk jdk, @TempDir Path dir) throws Exception {
         Path modules = NamedModule.compile(dir);
         JvmRun.Result r = JvmRun.on(jdk).agentArgs("packages=acme.mod").runModule(modules.toString(),
@@ -206,7 +202,7 @@ class RewritingTest {
      * direct buffers (which need these two flags on JDK 9+) come from the shim.
      */
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void nettyRunsOnTheShim(Jdk jdk) throws Exception {
         String[] netty = System.getProperty("it.nettyJars").split(",");
         JvmRun.Result r = JvmRun.on(jdk).agentArgs("packages=io.netty.util.internal").classPath(netty)
@@ -218,7 +214,7 @@ class RewritingTest {
 
     /** A class loaded before rseq-agent's premain (by an agent listed first) is rewritten by retransformation. */
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void classesLoadedBeforeTheAgentAreRetransformed(Jdk jdk, @TempDir Path dir) throws Exception {
         Path early = dir.resolve("early-agent.jar");
         Manifest manifest = new Manifest();

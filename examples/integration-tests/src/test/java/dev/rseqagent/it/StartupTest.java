@@ -11,17 +11,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** What the agent makes the JVM do before main, in kind (the time is measured by examples/bench/run.sh). */
 class StartupTest {
-    static List<Jdk> jdks() {
-        return Jdk.all();
-    }
-
     /**
      * From the agent's class to main's first statement, no class is spun for
      * method handles: each costs ~1 ms in a cold JVM. The JDK's reflective
      * call of premain spun seven on JDK 25 until premain was flagged varargs.
      */
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void noMethodHandleClassesAreSpunBeforeMain(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).jvmArg("-Xlog:class+load:stdout").run(FirstLineApp.class);
         assertEquals(0, r.exitCode, r.describe());

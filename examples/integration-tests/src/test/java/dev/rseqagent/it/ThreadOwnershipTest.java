@@ -11,12 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Who owns main and the pool threads, with glibc owning and with glibc's registration off. */
 class ThreadOwnershipTest {
-    static List<Jdk> jdks() {
-        return Jdk.all();
-    }
-
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void glibcOwnsMainAndEveryWorkerBeforeItsFirstStatement(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).run(ThreadsApp.class);
         assertEquals(0, r.exitCode, r.describe());
@@ -38,7 +34,7 @@ class ThreadOwnershipTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void withGlibcOffNobodyOwnsUntilTheAgentNeedsRseqAndExitsGiveEverythingBack(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).glibcRseqOff().run(ThreadsApp.class, "acquire");
         assertEquals(0, r.exitCode, r.describe());
@@ -57,7 +53,7 @@ class ThreadOwnershipTest {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void jsonLinesCarryTheSameKeys(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).agentArgs("log.format=json").run(ThreadsApp.class);
         assertEquals(0, r.exitCode, r.describe());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rseqagent.it.apps.ThreadStormApp;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,12 +20,8 @@ class ThreadStormTest {
     /** Threads the limiter refuses on themselves before the shim sees the switch (the one that trips it, any racing it). */
     private static final int REFUSED_BEFORE_DEFERRAL = 5;
 
-    static List<Jdk> jdks() {
-        return Jdk.all();
-    }
-
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.rseqagent.it.Jdk#all")
     void firstSightingsAreSummarisedAndCountedTransitionsAreNot(Jdk jdk) throws Exception {
         JvmRun.Result r = JvmRun.on(jdk).glibcRseqOff().run(ThreadStormApp.class, String.valueOf(THREADS));
         assertEquals(0, r.exitCode, r.describe());
