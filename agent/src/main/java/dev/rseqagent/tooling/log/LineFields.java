@@ -10,8 +10,8 @@ import org.slf4j.event.KeyValuePair;
  * layouts after the message, as key-value pairs would be. For the line
  * printed on every new thread: SLF4J's fluent key-value builder makes ~25
  * objects a line and, run cold on each new thread (interpreted until the
- * JIT has seen a few hundred), cost a thread start ~40% of what the agent
- * adds to it.
+ * JIT has seen a few hundred lines), was the largest part of what the agent
+ * added to a thread start.
  */
 public interface LineFields {
     void writeTo(Sink sink);
