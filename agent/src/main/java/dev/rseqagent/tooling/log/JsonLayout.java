@@ -26,7 +26,18 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
         field(sb, "level", event.getLevel().toString());
         sb.append(',');
         field(sb, "msg", LineFields.messageOf(event));
-        LineFields.writeAll(event, new Fields(sb));
+        LineFields.writeAll(event, new LineFields.Sink() { // ,"key":value: strings quoted, numbers not
+            @Override
+            public void field(String key, String value) {
+                JsonLayout.field(sb.append(','), key, value);
+            }
+
+            @Override
+            public void field(String key, long value) {
+                JsonText.string(sb.append(','), key);
+                sb.append(':').append(value);
+            }
+        });
         if (event.getThrowableProxy() != null) {
             sb.append(',');
             field(sb, "error", ThrowableProxyUtil.asString(event.getThrowableProxy()));
@@ -38,25 +49,5 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
         JsonText.string(sb, key);
         sb.append(':');
         JsonText.string(sb, value);
-    }
-
-    /** {@code ,"key":value}: strings quoted, numbers not. */
-    private static final class Fields implements LineFields.Sink {
-        private final StringBuilder sb;
-
-        Fields(StringBuilder sb) {
-            this.sb = sb;
-        }
-
-        @Override
-        public void field(String key, String value) {
-            JsonLayout.field(sb.append(','), key, value);
-        }
-
-        @Override
-        public void field(String key, long value) {
-            JsonText.string(sb.append(','), key);
-            sb.append(':').append(value);
-        }
     }
 }

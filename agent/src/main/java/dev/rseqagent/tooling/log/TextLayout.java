@@ -20,31 +20,22 @@ public final class TextLayout extends LayoutBase<ILoggingEvent> {
         LogTime.appendIsoUtc(sb, event.getTimeStamp());
         sb.append(" [rseq-agent] ").append(event.getLevel()).append(' ')
                 .append(LineFields.messageOf(event));
-        LineFields.writeAll(event, new Fields(sb));
+        LineFields.writeAll(event, new LineFields.Sink() { // key=value, each after a space
+            @Override
+            public void field(String key, String value) {
+                appendValue(sb.append(' ').append(key).append('='), value);
+            }
+
+            @Override
+            public void field(String key, long value) {
+                sb.append(' ').append(key).append('=').append(value);
+            }
+        });
         sb.append(LINE_END);
         if (event.getThrowableProxy() != null) {
             sb.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append(LINE_END);
         }
         return sb.toString();
-    }
-
-    /** {@code key=value}, each after a space. */
-    private static final class Fields implements LineFields.Sink {
-        private final StringBuilder sb;
-
-        Fields(StringBuilder sb) {
-            this.sb = sb;
-        }
-
-        @Override
-        public void field(String key, String value) {
-            appendValue(sb.append(' ').append(key).append('='), value);
-        }
-
-        @Override
-        public void field(String key, long value) {
-            sb.append(' ').append(key).append('=').append(value);
-        }
     }
 
     private static boolean isPlain(String value) {
