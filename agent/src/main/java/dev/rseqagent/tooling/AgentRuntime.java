@@ -3,6 +3,7 @@ package dev.rseqagent.tooling;
 import dev.rseqagent.bootstrap.Report;
 import dev.rseqagent.bootstrap.RseqBridge;
 import dev.rseqagent.tooling.diag.Diagnostics;
+import dev.rseqagent.tooling.log.FirstSightDeferral;
 import dev.rseqagent.tooling.log.OwnershipLog;
 import dev.rseqagent.tooling.options.AgentOptions;
 import dev.rseqagent.tooling.rewrite.Rewriting;
@@ -119,7 +120,13 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
 
     void drainerStarted(EventDrainer started) {
         drainer = started;
-        ownership.deferThreadStartsWith(JvmHook::deferFirstSights);
+        // A class, not JvmHook::deferFirstSights: a method reference spins classes on the start-up thread.
+        ownership.deferThreadStartsWith(new FirstSightDeferral() {
+            @Override
+            public void deferFirstSights(boolean on) {
+                JvmHook.deferFirstSights(on);
+            }
+        });
     }
 
     /**
