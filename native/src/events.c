@@ -1,6 +1,7 @@
 /*
  * events.c — a bounded queue of ownership reports the shim makes on its own
- * (thread exits), drained by the agent's logger thread. Reports made on a
+ * (thread exits, the allocator's acquires) and of thread starts the JVM hook
+ * defers (jvm_hook.c), drained by the agent's logger thread. Reports made on a
  * thread that calls us (probes) go straight back to the caller instead, so
  * they are logged before that thread does anything else. A push wakes the
  * drainer only once the queue is half full: waking it for every exiting
@@ -14,12 +15,10 @@
 
 #include "internal.h"
 
-#define QUEUE_CAPACITY RSEQAGENT_EVENT_QUEUE_CAPACITY
-
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t queue_half_full;
 static pthread_once_t cond_once = PTHREAD_ONCE_INIT;
-static int64_t queue[QUEUE_CAPACITY][RSEQAGENT_REPORT_FIELDS];
+static int64_t queue[RSEQAGENT_EVENT_QUEUE_CAPACITY][RSEQAGENT_REPORT_FIELDS];
 static unsigned head; /* next to drain */
 static unsigned used;
 static _Atomic int64_t dropped;
@@ -39,10 +38,10 @@ int _rseqagent_event_try_push(const int64_t *report, unsigned limit)
     pthread_once(&cond_once, cond_init);
     pthread_mutex_lock(&queue_lock);
     int rc = -ENOSPC;
-    if (used < limit && used < QUEUE_CAPACITY) {
-        memcpy(queue[(head + used) % QUEUE_CAPACITY], report, sizeof(queue[0]));
+    if (used < limit && used < RSEQAGENT_EVENT_QUEUE_CAPACITY) {
+        memcpy(queue[(head + used) % RSEQAGENT_EVENT_QUEUE_CAPACITY], report, sizeof(queue[0]));
         used++;
-        if (used == QUEUE_CAPACITY / 2)
+        if (used == RSEQAGENT_EVENT_QUEUE_CAPACITY / 2)
             pthread_cond_signal(&queue_half_full);
         rc = 0;
     }
@@ -52,7 +51,7 @@ int _rseqagent_event_try_push(const int64_t *report, unsigned limit)
 
 void _rseqagent_event_push(const int64_t *report)
 {
-    if (_rseqagent_event_try_push(report, QUEUE_CAPACITY) != 0)
+    if (_rseqagent_event_try_push(report, RSEQAGENT_EVENT_QUEUE_CAPACITY) != 0)
         atomic_fetch_add_explicit(&dropped, 1, memory_order_relaxed);
 }
 
@@ -80,14 +79,14 @@ RSEQAGENT_EXPORT int rseqagent_events_drain(int64_t *buf, int max, int timeout_m
     pthread_once(&cond_once, cond_init);
     deadline_after(&deadline, timeout_ms);
     pthread_mutex_lock(&queue_lock);
-    while (used < QUEUE_CAPACITY / 2) {
+    while (used < RSEQAGENT_EVENT_QUEUE_CAPACITY / 2) {
         if (pthread_cond_timedwait(&queue_half_full, &queue_lock, &deadline) == ETIMEDOUT)
             break;
     }
     int n = 0;
     while (used > 0 && n < max) {
         memcpy(buf + (size_t)n * RSEQAGENT_REPORT_FIELDS, queue[head], sizeof(queue[0]));
-        head = (head + 1) % QUEUE_CAPACITY;
+        head = (head + 1) % RSEQAGENT_EVENT_QUEUE_CAPACITY;
         used--;
         n++;
     }

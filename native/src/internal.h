@@ -59,9 +59,8 @@ void _rseqagent_foreign_atfork_prepare(void);
 void _rseqagent_foreign_atfork_parent(void);
 void _rseqagent_foreign_atfork_child(void);
 
-/* "events.c" — reports the shim makes on its own, drained by the agent */
+/* "events.c" — reports the shim makes on its own and thread starts the JVM hook defers, drained by the agent */
 
-/* Queue one report; counts it as dropped when the queue is full. */
 #define RSEQAGENT_EVENT_QUEUE_CAPACITY 4096
 /* Queues the report; counts it as dropped when the queue is full. */
 void _rseqagent_event_push(const int64_t *report);
