@@ -17,8 +17,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ThreadStormTest {
     private static final int THREADS = 600;
     private static final Pattern SUMMARY = Pattern.compile("rseq\\.owner\\.summary first_sightings=(\\d+)");
-    /** Threads the limiter refuses on themselves before the shim sees the switch (the one that trips it, any racing it). */
-    private static final int REFUSED_BEFORE_DEFERRAL = 5;
+    /**
+     * Of the storm threads not printed, at least this share must have run none of the agent's Java code. The
+     * rest were refused on themselves: the one that trips the switch and those already past the shim's check
+     * (threads start concurrently; on a loaded machine, a handful to a few dozen). Without the switch: 0.
+     */
+    private static final double DEFERRED_SHARE = 0.9;
 
     @ParameterizedTest
     @MethodSource("dev.rseqagent.it.Jdk#all")
@@ -40,7 +44,7 @@ class ThreadStormTest {
                 + printed + ", summarised " + summarised);
         long allocatedNothing = r.stdoutLines().stream().filter(l -> l.startsWith("ALLOCATED_NOTHING "))
                 .mapToLong(l -> Long.parseLong(l.substring("ALLOCATED_NOTHING ".length()))).findFirst().orElse(-1);
-        assertTrue(allocatedNothing >= THREADS - printed - REFUSED_BEFORE_DEFERRAL,
+        assertTrue(allocatedNothing >= DEFERRED_SHARE * (THREADS - printed),
                 "threads whose line was summarised allocated nothing by their first statement: " + allocatedNothing
                         + " of " + THREADS + ", printed " + printed + "\n" + r.describe());
         assertEquals("NONE->SHIM/rseq", r.ownerLines().stream()
