@@ -2,6 +2,7 @@ package dev.rseqagent.tooling;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.rseqagent.tooling.log.AgentLogging;
+import dev.rseqagent.tooling.log.JulLoggerStandIn;
 import dev.rseqagent.tooling.options.OptionParser;
 import dev.rseqagent.tooling.rewrite.Rewriting;
 import dev.rseqagent.tooling.shim.Shim;
@@ -79,6 +80,7 @@ final class StartupThread implements Runnable {
 
     private void bindControlPlane() {
         try {
+            JulLoggerStandIn.sendTo(log); // JNA's messages, before JNA first logs
             runtime.controlPlaneBound(shim.bindControlPlane());
             runtime.drainerStarted(EventDrainer.start(runtime));
             runtime.diagnostics().start();

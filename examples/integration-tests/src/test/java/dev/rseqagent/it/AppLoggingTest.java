@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rseqagent.it.apps.ErrRedirectApp;
+import dev.rseqagent.it.apps.JulManagerApp;
 import dev.rseqagent.it.apps.LoggingApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** An application with its own SLF4J, Logback and logback.xml keeps its logging; the agent's lines go where its options say. */
+/**
+ * An application with its own SLF4J, Logback and logback.xml keeps its logging; the agent's lines go where its
+ * options say; java.util.logging is left for the application to set up.
+ */
 class AppLoggingTest {
     private static final List<String> APP_OUTPUT = List.of(
             "APP INFO LoggingApp hello from the app",
@@ -77,5 +81,28 @@ class AppLoggingTest {
         assertTrue(r.ownerLines().stream().anyMatch(l -> "after-redirect".equals(l.thread())),
                 "the line of the thread started after the redirect is on the process's stderr\n" + r.describe());
         assertFalse(r.stderr.contains("the app's own stderr line"), r.describe());
+    }
+
+    /**
+     * The agent never initialises java.util.logging (its JNA's logging goes to the agent's log), so an application
+     * may still choose its LogManager and configuration in main, after the agent's start-up is over; with
+     * rewriting on too (Byte Buddy, the facade and its threads).
+     */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void anAppChoosesItsJavaUtilLoggingManagerInMain(Jdk jdk) throws Exception {
+        List<String> expected = List.of("manager=AppLogManager");
+        JvmRun.Result baseline = JvmRun.on(jdk).withoutAgent().classPath(JvmRun.AGENT_JAR).run(JulManagerApp.class);
+        assertEquals(expected, baseline.stdoutLines(), baseline.describe());
+        for (String options : new String[] {null, "packages=dev.rseqagent.it.apps,log.level=debug"}) {
+            JvmRun.Result r = JvmRun.on(jdk).agentArgs(options).run(JulManagerApp.class);
+            assertEquals(0, r.exitCode, r.describe());
+            assertEquals(expected, r.stdoutLines(), r.describe());
+            assertTrue(r.stderrLines().contains("JUL INFO configured by the app"), r.describe());
+            assertTrue(r.ownerLines().stream().anyMatch(l -> "main".equals(l.thread())), r.describe());
+            if (options != null) {
+                assertTrue(r.stderr.contains("DEBUG com.sun.jna.Native: "), "JNA logs to the agent's log\n" + r.describe());
+            }
+        }
     }
 }
