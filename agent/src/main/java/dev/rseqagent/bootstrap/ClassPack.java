@@ -7,23 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.FieldVisitor;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.commons.ClassRemapper;
-import net.bytebuddy.jar.asm.commons.SimpleRemapper;
 
 /**
  * The agent's isolated classes in one jar entry ({@code inst/classes.pack}),
@@ -129,7 +121,8 @@ final class ClassPack {
      * packs every .class under the directories, without their local-variable
      * tables (debug names nothing reads from the agent's classes; dropping them
      * cuts ~7% of the time the JVM takes to define a class, and the pack by
-     * a tenth), and with java.util.logging's Logger replaced ({@link JulLoggerRemap}).
+     * a tenth), and with what would reach the JVM's global state pointed at the
+     * agent's stand-ins ({@link PackIsolation}).
      * Line numbers stay for stack traces. Never loaded by the agent.
      */
     static final class Writer {
@@ -145,7 +138,7 @@ final class ClassPack {
                     }
                 }
             }
-            JulLoggerRemap.apply(classes);
+            PackIsolation.apply(classes);
             Files.write(Path.of(args[0]), pack(classes));
         }
 
@@ -208,106 +201,6 @@ final class ClassPack {
                 }
             }, 0);
             return writer.toByteArray();
-        }
-
-        /**
-         * {@code java.util.logging.Logger} in the packed classes (JNA's) becomes
-         * the agent's stand-in, which never initialises the JVM's LogManager (see
-         * JulLoggerStandIn). The build fails if a class uses a Logger member the
-         * stand-in does not declare: it would fail at run time instead.
-         */
-        static final class JulLoggerRemap {
-            static final String LOGGER = "java/util/logging/Logger";
-            static final String STAND_IN = "dev/rseqagent/tooling/log/JulLoggerStandIn";
-
-            /** Remaps every class that uses the Logger, in place. */
-            static void apply(TreeMap<String, byte[]> classes) {
-                Set<String> declared = null;
-                for (Map.Entry<String, byte[]> e : classes.entrySet()) {
-                    if (!new String(e.getValue(), StandardCharsets.ISO_8859_1).contains(LOGGER)) {
-                        continue; // quick: a class that uses it has its name in the constant pool
-                    }
-                    byte[] remapped = rewrite(e.getValue(), true);
-                    if (Arrays.equals(remapped, rewrite(e.getValue(), false))) {
-                        continue; // only a string constant that spells the name
-                    }
-                    if (declared == null) {
-                        byte[] standIn = classes.get(STAND_IN);
-                        if (standIn == null) {
-                            throw new IllegalStateException(e.getKey() + " uses " + LOGGER + " and " + STAND_IN
-                                    + " is not among the classes packed");
-                        }
-                        declared = declaredMembers(standIn);
-                    }
-                    Set<String> lacking = new TreeSet<>(usedMembers(remapped));
-                    lacking.removeAll(declared);
-                    if (!lacking.isEmpty()) {
-                        throw new IllegalStateException(e.getKey() + " uses " + LOGGER + " members " + lacking
-                                + ", which " + STAND_IN + " does not declare");
-                    }
-                    e.setValue(remapped);
-                }
-            }
-
-            /** The class file written anew, with or without the Logger remapped (same constant pool order). */
-            private static byte[] rewrite(byte[] classFile, boolean remap) {
-                ClassWriter writer = new ClassWriter(0);
-                new ClassReader(classFile).accept(remap ? new ClassRemapper(writer, new SimpleRemapper(LOGGER, STAND_IN))
-                        : writer, 0);
-                return writer.toByteArray();
-            }
-
-            /** The stand-in's methods and fields as "[static ]name descriptor". */
-            private static Set<String> declaredMembers(byte[] classFile) {
-                Set<String> members = new HashSet<>();
-                new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
-                    @Override
-                    public FieldVisitor visitField(int access, String name, String descriptor, String signature,
-                            Object value) {
-                        members.add(member((access & Opcodes.ACC_STATIC) != 0, name, descriptor));
-                        return null;
-                    }
-
-                    @Override
-                    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                            String[] exceptions) {
-                        members.add(member((access & Opcodes.ACC_STATIC) != 0, name, descriptor));
-                        return null;
-                    }
-                }, ClassReader.SKIP_CODE);
-                return members;
-            }
-
-            /** The stand-in's members the class's code uses, as in declaredMembers. */
-            private static Set<String> usedMembers(byte[] classFile) {
-                Set<String> used = new HashSet<>();
-                new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
-                    @Override
-                    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                            String[] exceptions) {
-                        return new MethodVisitor(Opcodes.ASM9) {
-                            @Override
-                            public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
-                                if (owner.equals(STAND_IN)) {
-                                    used.add(member(opcode == Opcodes.INVOKESTATIC, n, d));
-                                }
-                            }
-
-                            @Override
-                            public void visitFieldInsn(int opcode, String owner, String n, String d) {
-                                if (owner.equals(STAND_IN)) {
-                                    used.add(member(opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC, n, d));
-                                }
-                            }
-                        };
-                    }
-                }, 0);
-                return used;
-            }
-
-            private static String member(boolean isStatic, String name, String descriptor) {
-                return (isStatic ? "static " : "") + name + " " + descriptor;
-            }
         }
     }
 }

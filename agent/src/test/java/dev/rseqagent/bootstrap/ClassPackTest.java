@@ -7,27 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import dev.rseqagent.bootstrap.ClassPack.Writer.JulLoggerRemap;
-import dev.rseqagent.tooling.fixture.JulGlobalUser;
-import dev.rseqagent.tooling.fixture.JulUser;
 import dev.rseqagent.tooling.fixture.Packed;
-import dev.rseqagent.tooling.log.JulLoggerStandIn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.function.Supplier;
-import org.slf4j.helpers.NOPLogger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,56 +78,6 @@ class ClassPackTest {
             }
         }.define();
         assertEquals("packed", defined.getDeclaredConstructor().newInstance().toString());
-    }
-
-    @Test
-    void javaUtilLoggingsLoggerBecomesTheAgentsStandInWhichLogsToTheAgentsLog() throws Exception {
-        String user = "dev/rseqagent/tooling/fixture/JulUser";
-        TreeMap<String, byte[]> classes = new TreeMap<>();
-        classes.put(user, classFile(JulUser.class));
-        classes.put(JulLoggerRemap.STAND_IN, classFile(JulLoggerStandIn.class));
-        classes.put("dev/rseqagent/tooling/fixture/Packed", classFile(Packed.class));
-        byte[] untouched = classes.get("dev/rseqagent/tooling/fixture/Packed").clone();
-
-        JulLoggerRemap.apply(classes);
-
-        byte[] remapped = classes.get(user);
-        assertFalse(contains(remapped, JulLoggerRemap.LOGGER));
-        assertTrue(contains(remapped, JulLoggerRemap.STAND_IN));
-        assertArrayEquals(untouched, classes.get("dev/rseqagent/tooling/fixture/Packed"), "a class without the Logger");
-        ListAppender<ILoggingEvent> seen = new ListAppender<>();
-        seen.start();
-        Logger agentLog = new LoggerContext().getLogger("rseq-agent");
-        agentLog.setLevel(Level.INFO);
-        agentLog.addAppender(seen);
-        JulLoggerStandIn.sendTo(agentLog);
-        try {
-            @SuppressWarnings("unchecked")
-            Supplier<String> logs = (Supplier<String>) new ClassLoader(ClassPackTest.class.getClassLoader()) {
-                Class<?> define() {
-                    return defineClass(user.replace('/', '.'), remapped, 0, remapped.length);
-                }
-            }.define().getDeclaredConstructor().newInstance();
-            assertEquals("true", logs.get(), "INFO is loggable where the agent logs at INFO");
-        } finally {
-            JulLoggerStandIn.sendTo(NOPLogger.NOP_LOGGER);
-        }
-        assertEquals(List.of("WARN dev.rseqagent.tooling.fixture.JulUser: found lib in /dir"),
-                seen.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList());
-    }
-
-    @Test
-    void aLoggerMemberTheStandInLacksOrNoStandInFailsTheBuild() throws IOException {
-        TreeMap<String, byte[]> classes = new TreeMap<>();
-        classes.put("dev/rseqagent/tooling/fixture/JulGlobalUser", classFile(JulGlobalUser.class));
-        IllegalStateException noStandIn = assertThrows(IllegalStateException.class, () -> JulLoggerRemap.apply(classes));
-        assertTrue(noStandIn.getMessage().contains("is not among the classes packed"), noStandIn.getMessage());
-
-        classes.put(JulLoggerRemap.STAND_IN, classFile(JulLoggerStandIn.class));
-        IllegalStateException lacking = assertThrows(IllegalStateException.class, () -> JulLoggerRemap.apply(classes));
-        assertTrue(lacking.getMessage().startsWith("dev/rseqagent/tooling/fixture/JulGlobalUser uses "
-                + "java/util/logging/Logger members [static getGlobal ()Ldev/rseqagent/tooling/log/JulLoggerStandIn;, "
-                + "warning (Ljava/lang/String;)V]"), lacking.getMessage());
     }
 
     @Test
