@@ -8,6 +8,7 @@ import dev.rseqagent.it.alloc.DirectApp;
 import dev.rseqagent.it.alloc.EarlyAllocating;
 import dev.rseqagent.it.alloc.JnaApp;
 import dev.rseqagent.it.alloc.UnsafeApp;
+import dev.rseqagent.it.alloc.UnsafePolicyApp;
 import dev.rseqagent.it.apps.EarlyLoaderAgent;
 import dev.rseqagent.it.apps.LoaderApp;
 import dev.rseqagent.it.netty.NettyApp;
@@ -157,6 +158,34 @@ class RewritingTest {
         assertTrue(r.stdout.contains("CHECK unsafe.allocate.owned FAIL"), r.describe());
         assertFalse(r.stderr.contains("rewriting native-memory calls"), r.describe());
         assertTrue(r.stderr.contains("rewriting: off (no packages opted in)"), r.describe());
+    }
+
+    /**
+     * The JDK's policy for sun.misc.Unsafe's memory methods (JDK 23+; JDK 24+ warns once by default, naming the
+     * caller) sees rewritten calls as it sees the originals: the same warnings, stack traces and refusals, naming the
+     * application's class, never the agent's facade (also when a free the shim passes on to the JDK comes first).
+     */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void unsafeMemoryAccessPolicyActsAsWithoutTheAgent(Jdk jdk) throws Exception {
+        List<String> policies = jdk.feature >= 23 ? List.of("default", "warn", "debug", "deny") : List.of("default");
+        for (String policy : policies) {
+            for (String order : List.of("allocate-first", "free-first")) {
+                JvmRun.Result baseline = policyRun(jdk, policy).withoutAgent().run(UnsafePolicyApp.class, order);
+                JvmRun.Result r = policyRun(jdk, policy).agentArgs(ALLOC + ",log=none").run(UnsafePolicyApp.class, order);
+                String what = policy + " " + order + "\n" + r.describe();
+                assertEquals(baseline.exitCode, r.exitCode, what);
+                assertEquals(baseline.stdout, r.stdout, what);
+                assertEquals(baseline.stderrLines(), r.stderrLines(), what);
+                assertEquals(jdk.feature >= 24 && !policy.equals("deny") || policy.equals("warn"),
+                        r.stderr.contains("called by dev.rseqagent.it.alloc.UnsafePolicyApp"), what);
+            }
+        }
+    }
+
+    private static JvmRun policyRun(Jdk jdk, String policy) {
+        JvmRun run = JvmRun.on(jdk);
+        return policy.equals("default") ? run : run.jvmArg("--sun-misc-unsafe-memory-access=" + policy);
     }
 
     /** A package not listed, with and without packages given: the same output as without the agent. */
