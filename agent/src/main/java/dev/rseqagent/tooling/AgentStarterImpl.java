@@ -17,7 +17,6 @@ import dev.rseqagent.tooling.shim.JvmHook;
 import dev.rseqagent.tooling.shim.Platform;
 import dev.rseqagent.tooling.shim.Shim;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Path;
 import org.slf4j.Logger;
 
 /**
@@ -55,8 +54,7 @@ public final class AgentStarterImpl implements AgentStarter {
         Throwable failure = null;
         try {
             if (platform != null) {
-                shim = Shim.load(AgentStarterImpl.class.getClassLoader(), platform,
-                        Path.of(System.getProperty("java.io.tmpdir")), System.getProperty("user.name"));
+                shim = Shim.load(AgentStarterImpl.class.getClassLoader(), platform);
                 // With first sightings not logged, Java is not called on each thread start at all.
                 main = JvmHook.install(logsFirstSightings(parsed.options()) ? ThreadStartHook.class : null,
                         ThreadStartHook.METHOD);

@@ -3,7 +3,6 @@ package dev.rseqagent.tooling.doctor;
 import dev.rseqagent.tooling.shim.Platform;
 import dev.rseqagent.tooling.shim.Shim;
 import java.io.PrintStream;
-import java.nio.file.Path;
 
 /**
  * The doctor's command line: {@code [--json]}. Exit codes: 0 rseq mode is
@@ -37,8 +36,7 @@ public final class DoctorCommand {
         }
         Diagnosis diagnosis;
         try {
-            Shim shim = Shim.load(DoctorCommand.class.getClassLoader(), platform,
-                    Path.of(System.getProperty("java.io.tmpdir")), System.getProperty("user.name"));
+            Shim shim = Shim.load(DoctorCommand.class.getClassLoader(), platform);
             diagnosis = Diagnosis.examine(shim.bindControlPlane(), glibcTunables);
         } catch (Throwable t) {
             err.println("rseq-agent doctor could not examine this process: " + t);

@@ -1,7 +1,10 @@
 package dev.rseqagent.tooling.shim;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The native shim, extracted and loaded once per process. System.load gives
@@ -13,27 +16,64 @@ public final class Shim {
     private final Path path;
     private final Platform platform;
     private final ClassLoader resources;
-    private final Path tmpDir;
+    /** Where the shim was extracted: what else the agent extracts goes beside it. */
+    private final Path base;
     private final String user;
 
-    private Shim(Path path, Platform platform, ClassLoader resources, Path tmpDir, String user) {
+    private Shim(Path path, Platform platform, ClassLoader resources, Path base, String user) {
         this.path = path;
         this.platform = platform;
         this.resources = resources;
-        this.tmpDir = tmpDir;
+        this.base = base;
         this.user = user;
     }
 
     /**
-     * Extracts the shim for {@code platform} and loads it into the JVM.
+     * Extracts the shim for {@code platform} and loads it into the JVM, in the
+     * first of {@link #extractionBases} where that works.
      *
-     * @throws IOException if it cannot be extracted
+     * @throws IOException if it can be extracted and loaded in none
      * @throws IllegalCallerException if native access is denied (JDK 24+)
      */
-    public static Shim load(ClassLoader resources, Platform platform, Path tmpDir, String user) throws IOException {
-        Path path = ShimExtractor.extract(resources, platform.shimResource(), tmpDir, user);
-        System.load(path.toString());
-        return new Shim(path, platform, resources, tmpDir, user);
+    public static Shim load(ClassLoader resources, Platform platform) throws IOException {
+        return load(resources, platform, extractionBases(System.getProperty("java.io.tmpdir"),
+                System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home")), System.getProperty("user.name"));
+    }
+
+    /**
+     * Where native code may be extracted, in order: java.io.tmpdir, then the
+     * user's cache directory ($XDG_CACHE_HOME, else ~/.cache), for hosts and
+     * containers whose /tmp is mounted noexec (nothing there can be mapped
+     * executable) or read-only.
+     */
+    static List<Path> extractionBases(String tmpDir, String xdgCacheHome, String userHome) {
+        List<Path> bases = new ArrayList<>();
+        bases.add(Path.of(tmpDir));
+        if (xdgCacheHome != null && !xdgCacheHome.isEmpty()) {
+            bases.add(Path.of(xdgCacheHome));
+        } else if (userHome != null && !userHome.isEmpty() && !userHome.equals("?")) {
+            bases.add(Path.of(userHome, ".cache"));
+        }
+        return bases;
+    }
+
+    static Shim load(ClassLoader resources, Platform platform, List<Path> bases, String user) throws IOException {
+        StringBuilder failures = new StringBuilder();
+        for (Path base : bases) {
+            try {
+                if (base != bases.get(0)) {
+                    Files.createDirectories(base); // a user's first cache directory
+                }
+                Path path = ShimExtractor.extract(resources, platform.shimResource(), base, user);
+                System.load(path.toString());
+                return new Shim(path, platform, resources, base, user);
+            } catch (IOException | UnsatisfiedLinkError e) { // not writable, or mounted noexec: the next one
+                failures.append(failures.length() == 0 ? "" : "; ").append(base).append(": ").append(e.getMessage());
+            }
+        }
+        throw new IOException("the shim could be extracted and loaded in none of its directories (" + failures
+                + "); a directory mounted noexec cannot hold it: give the JVM -Djava.io.tmpdir=<a directory it can"
+                + " write and map executable>");
     }
 
     public Path path() {
@@ -43,7 +83,7 @@ public final class Shim {
     /** Extracts another resource of the agent jar (a nested jar) beside the shim, named by its content. */
     public Path extract(String resource) throws IOException {
         int dot = resource.lastIndexOf('.');
-        return ShimExtractor.extract(resources, resource, tmpDir, user,
+        return ShimExtractor.extract(resources, resource, base, user,
                 resource.substring(0, dot) + "-" + ShimExtractor.HASH + resource.substring(dot));
     }
 
@@ -55,7 +95,7 @@ public final class Shim {
      * @throws ClassNotFoundException if the agent jar lacks JNA
      */
     public ControlPlane bindControlPlane() throws IOException, ClassNotFoundException {
-        Path dispatch = ShimExtractor.extract(resources, platform.jnaDispatchResource(), tmpDir, user,
+        Path dispatch = ShimExtractor.extract(resources, platform.jnaDispatchResource(), base, user,
                 "jnidispatch-" + ShimExtractor.HASH + "/libjnidispatch.so");
         JnaBoot.initialize(Shim.class.getClassLoader(), dispatch.getParent());
         return ControlPlane.bind(path);

@@ -22,7 +22,8 @@ import java.util.zip.CRC32;
 
 /**
  * Extracts native libraries from the agent jar into a private, owner-only
- * directory ({@code <java.io.tmpdir>/rseq-agent-<user>/}), named by their
+ * directory ({@code <base>/rseq-agent-<user>/}; base: java.io.tmpdir, else the
+ * user's cache directory, see {@link Shim#load}), named by their
  * content. The same library therefore always has the same path (the dynamic
  * loader hands every loader of it the one copy already mapped), and a second
  * start reuses the file instead of writing it again. CRC32 plus length names

@@ -1,6 +1,7 @@
 package dev.rseqagent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rseqagent.it.apps.MapsApp;
@@ -65,5 +66,35 @@ class FailureModesTest {
         assertEquals(0, r.exitCode, r.describe());
         assertTrue(r.stderr.contains("WARN cannot write the agent log to /proc/no/such/dir/agent.log"), r.describe());
         assertEquals("NEW->GLIBC/rseq", ThreadOwnershipTest.single(r, "main", "premain").transition(), r.describe());
+    }
+
+    /**
+     * A java.io.tmpdir that cannot hold the shim (not writable, or mounted noexec: here a file where the directory
+     * should be) is passed over for the user's cache directory; with neither usable, one line and the application
+     * runs.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void aTemporaryDirectoryThatCannotHoldTheShimGivesWayToTheUsersCache(Jdk jdk) throws Exception {
+        Path notADirectory = Files.writeString(tmp.resolve("tmpdir-is-a-file"), "x");
+        Path cache = tmp.resolve("xdg-cache");
+        JvmRun.Result r = JvmRun.on(jdk).jvmArg("-Djava.io.tmpdir=" + notADirectory).env("XDG_CACHE_HOME", cache.toString())
+                .run(MapsApp.class);
+        assertEquals(0, r.exitCode, r.describe());
+        assertEquals("SHIM_COPIES 1 [" + cache.resolve("rseq-agent-" + System.getProperty("user.name")),
+                r.stdoutLines().get(0).replaceAll("/librseqagent-[^\\]]*\\]$", ""), r.describe());
+        assertEquals("NEW->GLIBC/rseq", ThreadOwnershipTest.single(r, "main", "premain").transition(), r.describe());
+        assertFalse(r.stderr.contains("control plane is unavailable"), "JNA's library is beside the shim\n" + r.describe());
+
+        JvmRun.Result neither = JvmRun.on(jdk).jvmArg("-Djava.io.tmpdir=" + notADirectory)
+                .env("XDG_CACHE_HOME", notADirectory.toString()).run(MapsApp.class);
+        assertEquals(0, neither.exitCode, neither.describe());
+        assertEquals(List.of("SHIM_COPIES 0 []"), neither.stdoutLines(), neither.describe());
+        List<String> agentLines = neither.stderrLines().stream().filter(l -> l.contains("[rseq-agent]"))
+                .collect(Collectors.toList());
+        assertEquals(1, agentLines.size(), neither.describe());
+        assertTrue(agentLines.get(0).contains("ERROR rseq-agent is disabled, the application runs without it: "
+                + "java.io.IOException: the shim could be extracted and loaded in none of its directories (" + notADirectory
+                + ": "), neither.describe());
     }
 }
