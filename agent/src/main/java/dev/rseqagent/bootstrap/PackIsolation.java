@@ -20,8 +20,10 @@ import net.bytebuddy.jar.asm.commons.SimpleRemapper;
 /**
  * Build time, for {@code ClassPack.Writer}: what the isolated libraries would
  * otherwise do to the JVM's global state, pointed at the agent's stand-ins.
- * {@code java.util.logging.Logger} becomes {@code tooling.log.JulLoggerStandIn}
- * in every packed class (a real Logger initialises the JVM's one LogManager).
+ * {@code java.util.logging.Logger} and {@code Level} become
+ * {@code tooling.log.JulLoggerStandIn} and its {@code Level} in every packed
+ * class (a real Logger initialises the JVM's one LogManager; and so the
+ * java.logging module need not be in the runtime at all).
  * JNA's system-property calls go to {@code tooling.shim.JnaProperties} (so the
  * agent sets no global property while its JNA starts, holds no lock the
  * application's {@code System.setProperty} would wait on, and what JNA records
@@ -31,6 +33,8 @@ import net.bytebuddy.jar.asm.commons.SimpleRemapper;
 final class PackIsolation {
     static final String LOGGER = "java/util/logging/Logger";
     static final String LOGGER_STAND_IN = "dev/rseqagent/tooling/log/JulLoggerStandIn";
+    static final String LEVEL = "java/util/logging/Level";
+    static final String LEVEL_STAND_IN = "dev/rseqagent/tooling/log/JulLoggerStandIn$Level";
     static final String PROPERTIES_STAND_IN = "dev/rseqagent/tooling/shim/JnaProperties";
     static final String JNA = "com/sun/jna/";
     /** The static calls of JNA's classes that JnaProperties takes: "owner.name descriptor". */
@@ -51,7 +55,7 @@ final class PackIsolation {
             if (isolated == null) {
                 continue;
             }
-            for (String standIn : List.of(LOGGER_STAND_IN, PROPERTIES_STAND_IN)) {
+            for (String standIn : List.of(LOGGER_STAND_IN, LEVEL_STAND_IN, PROPERTIES_STAND_IN)) {
                 Set<String> lacking = new TreeSet<>(usedMembers(isolated, standIn));
                 if (lacking.isEmpty()) {
                     continue;
@@ -75,13 +79,14 @@ final class PackIsolation {
      * too), or null when it uses nothing they stand in for.
      */
     static byte[] isolate(byte[] classFile, boolean jna) {
-        if (!jna && !new String(classFile, StandardCharsets.ISO_8859_1).contains(LOGGER)) {
-            return null; // quick: a class that uses the Logger has its name in the constant pool
+        if (!jna && !new String(classFile, StandardCharsets.ISO_8859_1).contains("java/util/logging/")) {
+            return null; // quick: a class that uses the Logger or Level has the name in its constant pool
         }
         boolean[] changed = {false};
         ClassWriter writer = new ClassWriter(0);
         ClassVisitor calls = jna ? propertyCallsRetargeted(writer, changed) : writer;
-        new ClassReader(classFile).accept(new ClassRemapper(calls, new SimpleRemapper(LOGGER, LOGGER_STAND_IN) {
+        new ClassReader(classFile).accept(new ClassRemapper(calls, new SimpleRemapper(Map.of(LOGGER, LOGGER_STAND_IN,
+                LEVEL, LEVEL_STAND_IN)) {
             @Override
             public String map(String key) {
                 String mapped = super.map(key);

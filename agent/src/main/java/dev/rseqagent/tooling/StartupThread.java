@@ -82,12 +82,18 @@ final class StartupThread implements Runnable {
         try {
             JulLoggerStandIn.sendTo(log); // JNA's messages, before JNA first logs
             runtime.controlPlaneBound(shim.bindControlPlane());
-            runtime.drainerStarted(EventDrainer.start(runtime));
-            runtime.diagnostics().start();
         } catch (Throwable t) {
             String cause = AgentStarterImpl.describe(t);
             runtime.controlPlaneFailed(cause);
             log.error("rseq-agent's control plane is unavailable (Rseq API, thread-exit lines): {}", cause);
+            return;
+        }
+        try {
+            runtime.drainerStarted(EventDrainer.start(runtime));
+            runtime.diagnostics().start();
+        } catch (Throwable t) {
+            log.error("rseq-agent's event drainer did not start (thread-exit lines, JMX, JFR): {}",
+                    AgentStarterImpl.describe(t));
         }
     }
 

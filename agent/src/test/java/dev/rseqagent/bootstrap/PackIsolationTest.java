@@ -41,8 +41,9 @@ class PackIsolationTest {
         PackIsolation.apply(classes);
 
         byte[] isolated = classes.get(JUL_USER);
-        assertFalse(contains(isolated, PackIsolation.LOGGER));
+        assertFalse(contains(isolated, "java/util/logging/"), "neither Logger nor Level: java.logging is not needed");
         assertTrue(contains(isolated, PackIsolation.LOGGER_STAND_IN));
+        assertTrue(contains(isolated, PackIsolation.LEVEL_STAND_IN));
         assertSame(packed, classes.get(PACKED), "a class that uses nothing of it is left as it was");
         ListAppender<ILoggingEvent> seen = new ListAppender<>();
         seen.start();
@@ -96,6 +97,7 @@ class PackIsolationTest {
     private static TreeMap<String, byte[]> withStandIns() throws IOException {
         TreeMap<String, byte[]> classes = new TreeMap<>();
         classes.put(PackIsolation.LOGGER_STAND_IN, classFile(JulLoggerStandIn.class));
+        classes.put(PackIsolation.LEVEL_STAND_IN, classFile(JulLoggerStandIn.Level.class));
         classes.put(PackIsolation.PROPERTIES_STAND_IN, classFile(JnaProperties.class));
         return classes;
     }
@@ -112,7 +114,7 @@ class PackIsolationTest {
     }
 
     private static byte[] classFile(Class<?> c) throws IOException {
-        try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+        try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
             return in.readAllBytes();
         }
     }

@@ -44,8 +44,13 @@ public final class Diagnostics {
         this.source = source;
         this.ownership = ownership;
         this.log = log;
-        this.jmxPending = options.get(AgentOption.JMX).equals("on");
-        this.jfrPending.set(options.get(AgentOption.JFR).equals("on"));
+        this.jmxPending = options.get(AgentOption.JMX).equals("on") && inRuntime("java.management");
+        this.jfrPending.set(options.get(AgentOption.JFR).equals("on") && inRuntime("jdk.jfr"));
+    }
+
+    /** A runtime without the module (a jlink image, say) has no JMX or JFR to register with: off, nothing to say. */
+    private static boolean inRuntime(String module) {
+        return ModuleLayer.boot().findModule(module).isPresent();
     }
 
     /**
@@ -55,12 +60,12 @@ public final class Diagnostics {
      * recorded too); recordings started later (jcmd) are found by {@link #tick}.
      */
     public void start() {
-        if (jfrPending.get() && JfrEvents.requestedOnCommandLine()) {
-            try {
+        try {
+            if (jfrPending.get() && JfrEvents.requestedOnCommandLine()) {
                 JfrEvents.whenRecorderStarts(this::registerJfr);
-            } catch (Throwable t) {
-                jfrUnavailable(t);
             }
+        } catch (Throwable t) {
+            jfrUnavailable(t);
         }
     }
 

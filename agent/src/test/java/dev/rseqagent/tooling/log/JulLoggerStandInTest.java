@@ -8,7 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
-import java.util.logging.Level;
+import dev.rseqagent.tooling.log.JulLoggerStandIn.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.helpers.NOPLogger;
@@ -33,7 +33,7 @@ class JulLoggerStandInTest {
         Level[] jul = {Level.SEVERE, Level.WARNING, Level.INFO, Level.CONFIG, Level.FINE, Level.FINER, Level.FINEST};
         String[] slf4j = {"ERROR", "WARN", "INFO", "DEBUG", "DEBUG", "TRACE", "TRACE"};
         for (int i = 0; i < jul.length; i++) {
-            assertEquals(slf4j[i], JulLoggerStandIn.nearest(jul[i]).name(), jul[i].getName());
+            assertEquals(slf4j[i], jul[i].slf4j.name(), "level " + i);
         }
     }
 

@@ -97,4 +97,24 @@ class FailureModesTest {
                 + "java.io.IOException: the shim could be extracted and loaded in none of its directories (" + notADirectory
                 + ": "), neither.describe());
     }
+
+    /**
+     * A runtime linked from java.base and java.instrument alone (what -javaagent needs): no java.logging (JNA's
+     * logging is the agent's own), no java.management, no jdk.jfr (the MBean and the events are simply absent). The
+     * agent, its control plane and the Rseq API work; nothing is logged but the lines.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void aRuntimeOfJavaBaseAndJavaInstrumentAloneRunsTheWholeAgent(Jdk jdk) throws Exception {
+        Jdk minimal = jdk.linked(tmp.resolve("image"), "java.base,java.instrument");
+        JvmRun.Result r = JvmRun.on(minimal).glibcRseqOff().run(ThreadsApp.class, "acquire");
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.stdoutLines().contains("STATE worker-1 SHIM rseq"), r.describe());
+        assertTrue(r.stdoutLines().contains("DONE"), r.describe());
+        assertEquals(List.of(), r.stderrLines().stream().filter(l -> l.contains("[rseq-agent]"))
+                .filter(l -> !l.contains(" INFO ")).collect(Collectors.toList()), r.describe());
+        assertTrue(r.stderr.contains("from=SHIM to=NONE mode=none at=thread-exit"), "the drainer runs\n" + r.describe());
+        assertTrue(r.stderr.contains(" fallback operations"), "the allocator's figures: the control plane is bound\n"
+                + r.describe());
+    }
 }

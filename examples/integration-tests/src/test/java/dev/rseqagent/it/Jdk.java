@@ -45,6 +45,17 @@ final class Jdk {
         return home.resolve("bin/java");
     }
 
+    /** A runtime of just these modules, linked by this JDK's jlink into {@code image} (which must not exist yet). */
+    Jdk linked(Path image, String modules) throws IOException, InterruptedException {
+        Process jlink = new ProcessBuilder(home.resolve("bin/jlink").toString(), "--add-modules", modules, "--output",
+                image.toString()).redirectErrorStream(true).start();
+        String output = new String(jlink.getInputStream().readAllBytes());
+        if (jlink.waitFor() != 0) {
+            throw new IllegalStateException("jlink failed: " + output);
+        }
+        return new Jdk(image, feature);
+    }
+
     /** JDK 22+ warns on System.load/FFM without it; the README documents it. */
     List<String> nativeAccessFlags() {
         return feature >= 22 ? List.of("--enable-native-access=ALL-UNNAMED") : List.of();
