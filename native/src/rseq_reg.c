@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "alloc/alloc.h"
@@ -89,6 +90,12 @@ static __thread struct thread_state *tls_state;
 static struct thread_state exiting_state = { .exiting = 1 };
 
 static _Atomic int64_t counters[RSEQAGENT_COUNTERS];
+
+/* The kernel's thread id: the system call, as gettid() is glibc 2.30+ (glibc_compat.h). */
+static pid_t thread_id(void)
+{
+    return (pid_t)syscall(SYS_gettid);
+}
 
 static void count(int which, int64_t delta)
 {
@@ -221,7 +228,7 @@ static struct thread_state *state_get(void)
     st->own.cpu_id = (uint32_t)RSEQAGENT_CPU_ID_UNINITIALIZED;
     st->last_owner = RSEQAGENT_OWNER_NEW;
     st->last_mode = RSEQAGENT_MODE_NONE;
-    st->tid = gettid();
+    st->tid = thread_id();
     if (pthread_setspecific(state_key, st) != 0) {
         free(st);
         return NULL;
@@ -381,7 +388,7 @@ static void report_fill(int64_t *r, int kind, const struct thread_state *st, con
 {
     memset(r, 0, sizeof(int64_t) * RSEQAGENT_REPORT_FIELDS);
     r[RSEQAGENT_R_KIND] = kind;
-    r[RSEQAGENT_R_TID] = st->tid ? st->tid : gettid();
+    r[RSEQAGENT_R_TID] = st->tid ? st->tid : thread_id();
     r[RSEQAGENT_R_FROM_OWNER] = st->last_owner;
     r[RSEQAGENT_R_FROM_MODE] = st->last_mode;
     r[RSEQAGENT_R_OWNER] = v->owner;
@@ -529,5 +536,5 @@ static void atfork_child(void)
     _rseqagent_events_atfork_child();
     atomic_store(&counters[RSEQAGENT_C_THREAD_STATES], tls_state && !tls_state->exiting ? 1 : 0);
     if (tls_state && !tls_state->exiting)
-        tls_state->tid = gettid();
+        tls_state->tid = thread_id();
 }
