@@ -142,10 +142,16 @@ static int kernel_register_masked(void *area, int flags)
 
 /* ---- process init ---------------------------------------------------------- */
 
+/* A test seam: the environment variable is "1". */
+static int seam_on(const char *name)
+{
+    const char *value = getenv(name);
+    return value && strcmp(value, "1") == 0;
+}
+
 static void glibc_symbols_read(void)
 {
-    const char *hide = getenv("RSEQAGENT_TEST_HIDE_GLIBC_SYMBOLS"); /* test seam: glibc < 2.35 */
-    if (hide && strcmp(hide, "1") == 0)
+    if (seam_on("RSEQAGENT_TEST_HIDE_GLIBC_SYMBOLS")) /* glibc < 2.35 */
         return;
     const ptrdiff_t *offset = dlsym(RTLD_DEFAULT, "__rseq_offset");
     const unsigned int *size = dlsym(RTLD_DEFAULT, "__rseq_size");
@@ -167,6 +173,8 @@ static void process_init(void)
     proc.kernel_errno = rc == -EINVAL ? 0 : (rc == 0 ? EIO : -rc);
     proc.feature_size = (uint32_t)getauxval(AT_RSEQ_FEATURE_SIZE);
     proc.align = (uint32_t)getauxval(AT_RSEQ_ALIGN);
+    if (seam_on("RSEQAGENT_TEST_NO_RSEQ_AUXV")) /* a kernel before 6.3: neither is in the auxv, no mm_cid */
+        proc.feature_size = proc.align = 0;
     glibc_symbols_read();
     if (proc.kernel_errno)
         proc.cpu_source = RSEQAGENT_CPU_SOURCE_NONE;

@@ -31,8 +31,11 @@ run alloc-stats            "$dir/test_alloc_stats"
 run debug-double-free      "$dir/test_double_free_debug"
 run slab-aborts            "$dir/test_slab_inject" aborts
 # stress: mode threads rounds abort-floor (the floor holds with the injected delay)
-run stress-glibc           "$dir/test_alloc_stress_inject" run 4 40000 100
-run stress-shim            env GLIBC_TUNABLES=$off "$dir/test_alloc_stress_inject" run 4 40000 100
+run stress-glibc           "$dir/test_alloc_stress_inject" run 4 40000 100 mm_cid
+run stress-shim            env GLIBC_TUNABLES=$off "$dir/test_alloc_stress_inject" run 4 40000 100 mm_cid
+# kernels before 6.3 (no AT_RSEQ_* auxv, no mm_cid): the caches are indexed by cpu_id
+run stress-glibc-cpu-id    env RSEQAGENT_TEST_NO_RSEQ_AUXV=1 "$dir/test_alloc_stress_inject" run 4 40000 100 cpu_id
+run stress-shim-cpu-id     env RSEQAGENT_TEST_NO_RSEQ_AUXV=1 GLIBC_TUNABLES=$off "$dir/test_alloc_stress_inject" run 4 40000 100 cpu_id
 run stress-fallback        "$dir/no-rseq-exec" EPERM "$dir/test_alloc_stress" run 4 20000 0
 run stress-plain           "$dir/test_alloc_stress" run 4 40000 0
 run stress-reclaim         "$dir/test_alloc_stress_inject" reclaim 4 20000 50

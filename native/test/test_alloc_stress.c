@@ -26,6 +26,7 @@
 
 #include "alloc/alloc.h"
 #include "internal.h"
+#include "rseq_abi.h"
 #include "percpu/cache.h"
 #include "rseqagent.h"
 #include "tap.h"
@@ -296,5 +297,9 @@ int main(int argc, char **argv)
            atomic_load(&drained_bytes));
     int64_t floor = argc > 4 ? atol(argv[4]) : 0;
     ok(aborts >= floor, "critical sections aborted %lld times (floor %lld)", (long long)aborts, (long long)floor);
+    if (argc > 5) /* the index word the caches must have used: cpu_id (kernels before 6.3) or mm_cid */
+        is_int(_rseqagent_cpu_index_offset(), strcmp(argv[5], "cpu_id") == 0 ? offsetof(struct rseqagent_area, cpu_id)
+                                                                               : offsetof(struct rseqagent_area, mm_cid),
+               "the caches are indexed by %s", argv[5]);
     return tap_done();
 }

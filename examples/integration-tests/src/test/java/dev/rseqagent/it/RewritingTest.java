@@ -114,6 +114,21 @@ class RewritingTest {
         assertTrue(r.stderr.contains("to=SHIM mode=rseq"), r.describe());
     }
 
+    /** Kernels before 6.3 (RHEL 8 and 9, Ubuntu 22.04) have no mm_cid: the caches are indexed by cpu_id there. */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void aKernelWithoutMmCidIndexesTheCachesByCpuId(Jdk jdk) throws Exception {
+        for (boolean glibcOwns : new boolean[] {true, false}) {
+            JvmRun run = JvmRun.on(jdk).agentArgs(ALLOC).env("RSEQAGENT_TEST_NO_RSEQ_AUXV", "1");
+            JvmRun.Result r = (glibcOwns ? run : run.glibcRseqOff()).run(UnsafeApp.class);
+            assertChecksPass(r);
+            assertTrue(r.stdout.contains("CHECK unsafe.cache.served ok"), r.describe());
+            assertTrue(r.stderr.contains((glibcOwns ? "to=GLIBC" : "to=SHIM") + " mode=rseq"), r.describe());
+            assertTrue(r.stderr.contains(" cpu=cpu_id "), r.describe());
+            assertFalse(r.stderr.contains("cpu=mm_cid"), r.describe());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("dev.rseqagent.it.Jdk#all")
     void fallbackModeWhenRseqIsBlocked(Jdk jdk) throws Exception {
