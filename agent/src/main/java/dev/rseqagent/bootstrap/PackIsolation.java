@@ -56,14 +56,16 @@ final class PackIsolation {
                 continue;
             }
             for (String standIn : List.of(LOGGER_STAND_IN, LEVEL_STAND_IN, PROPERTIES_STAND_IN)) {
-                Set<String> lacking = new TreeSet<>(usedMembers(isolated, standIn));
-                if (lacking.isEmpty()) {
+                Set<String> used = usedMembers(isolated, standIn);
+                if (used.isEmpty()) {
                     continue;
                 }
                 byte[] standInClass = classes.get(standIn);
                 if (standInClass == null) {
-                    throw new IllegalStateException(e.getKey() + " needs " + standIn + ", which is not among the classes packed");
+                    throw new IllegalStateException(e.getKey() + " needs " + standIn
+                            + ", which is not among the classes packed");
                 }
+                Set<String> lacking = new TreeSet<>(used);
                 lacking.removeAll(declared.computeIfAbsent(standIn, k -> declaredMembers(standInClass)));
                 if (!lacking.isEmpty()) {
                     throw new IllegalStateException(e.getKey() + " uses " + lacking + ", which " + standIn
@@ -102,7 +104,8 @@ final class PackIsolation {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                     String[] exceptions) {
-                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature, exceptions)) {
+                MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+                return new MethodVisitor(Opcodes.ASM9, next) {
                     @Override
                     public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
                         if (opcode == Opcodes.INVOKESTATIC && PROPERTY_CALLS.contains(owner + "." + n + " " + d)) {

@@ -114,7 +114,8 @@ class PackIsolationTest {
     }
 
     private static byte[] classFile(Class<?> c) throws IOException {
-        try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
+        String file = c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class"; // Outer$Nested.class
+        try (InputStream in = c.getResourceAsStream(file)) {
             return in.readAllBytes();
         }
     }

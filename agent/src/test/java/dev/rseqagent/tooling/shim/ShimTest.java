@@ -62,8 +62,8 @@ class ShimTest {
                 () -> Shim.load(notALibrary, X86_64, List.of(notADirectory, unloadable), USER));
 
         String message = e.getMessage();
-        assertTrue(message.startsWith("the shim could be extracted and loaded in none of its directories (" + notADirectory
-                + ": "), message);
+        assertTrue(message.startsWith("the shim could be extracted and loaded in none of its directories ("
+                + notADirectory + ": "), message);
         assertTrue(message.contains("; " + unloadable + ": "), message);
         assertTrue(message.contains("invalid ELF header"), "the dynamic loader's own reason\n" + message);
         assertTrue(message.endsWith("give the JVM -Djava.io.tmpdir=<a directory it can write and map executable>"),

@@ -101,7 +101,8 @@ class AppLoggingTest {
             assertTrue(r.stderrLines().contains("JUL INFO configured by the app"), r.describe());
             assertTrue(r.ownerLines().stream().anyMatch(l -> "main".equals(l.thread())), r.describe());
             if (options != null) {
-                assertTrue(r.stderr.contains("DEBUG com.sun.jna.Native: "), "JNA logs to the agent's log\n" + r.describe());
+                assertTrue(r.stderr.contains("DEBUG com.sun.jna.Native: "), "JNA logs to the agent's log\n"
+                        + r.describe());
             }
         }
     }
