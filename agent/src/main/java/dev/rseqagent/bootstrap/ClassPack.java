@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
@@ -185,22 +186,25 @@ final class ClassPack {
 
         /** The class file without LocalVariableTable and LocalVariableTypeTable, else as it was. */
         static byte[] withoutLocalVariables(byte[] classFile) {
-            ClassReader reader = new ClassReader(classFile);
             ClassWriter writer = new ClassWriter(0);
-            reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            new ClassReader(classFile).accept(eachMethod(writer, method -> new MethodVisitor(Opcodes.ASM9, method) {
+                @Override
+                public void visitLocalVariable(String n, String d, String s, Label start, Label end, int i) {
+                    // dropped
+                }
+            }), 0);
+            return writer.toByteArray();
+        }
+
+        /** Build-time rewriting: a class visitor that passes each method's visitor through {@code wrap}. */
+        static ClassVisitor eachMethod(ClassVisitor next, UnaryOperator<MethodVisitor> wrap) {
+            return new ClassVisitor(Opcodes.ASM9, next) {
                 @Override
                 public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                         String[] exceptions) {
-                    return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature,
-                            exceptions)) {
-                        @Override
-                        public void visitLocalVariable(String n, String d, String s, Label start, Label end, int i) {
-                            // dropped
-                        }
-                    };
+                    return wrap.apply(super.visitMethod(access, name, descriptor, signature, exceptions));
                 }
-            }, 0);
-            return writer.toByteArray();
+            };
         }
     }
 }

@@ -8,7 +8,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -51,23 +50,17 @@ final class HiddenFrames {
     /** The class file with its marked methods hidden; marked[0] counts them. */
     static byte[] hide(byte[] classFile, int[] marked) {
         ClassWriter writer = new ClassWriter(0);
-        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        new ClassReader(classFile).accept(ClassPack.Writer.eachMethod(writer, method -> new MethodVisitor(Opcodes.ASM9,
+                method) {
             @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
-                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, descriptor, signature,
-                        exceptions)) {
-                    @Override
-                    public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
-                        if (annotation.equals(MARK)) {
-                            marked[0]++;
-                            return super.visitAnnotation(HIDDEN, true);
-                        }
-                        return super.visitAnnotation(annotation, visible);
-                    }
-                };
+            public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
+                if (annotation.equals(MARK)) {
+                    marked[0]++;
+                    return super.visitAnnotation(HIDDEN, true);
+                }
+                return super.visitAnnotation(annotation, visible);
             }
-        }, 0);
+        }), 0);
         return writer.toByteArray();
     }
 }

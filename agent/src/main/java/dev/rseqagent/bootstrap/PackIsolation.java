@@ -100,23 +100,16 @@ final class PackIsolation {
     }
 
     private static ClassVisitor propertyCallsRetargeted(ClassVisitor next, boolean[] changed) {
-        return new ClassVisitor(Opcodes.ASM9, next) {
+        return ClassPack.Writer.eachMethod(next, method -> new MethodVisitor(Opcodes.ASM9, method) {
             @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                    String[] exceptions) {
-                MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-                return new MethodVisitor(Opcodes.ASM9, next) {
-                    @Override
-                    public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
-                        if (opcode == Opcodes.INVOKESTATIC && PROPERTY_CALLS.contains(owner + "." + n + " " + d)) {
-                            changed[0] = true;
-                            owner = PROPERTIES_STAND_IN;
-                        }
-                        super.visitMethodInsn(opcode, owner, n, d, itf);
-                    }
-                };
+            public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
+                if (opcode == Opcodes.INVOKESTATIC && PROPERTY_CALLS.contains(owner + "." + n + " " + d)) {
+                    changed[0] = true;
+                    owner = PROPERTIES_STAND_IN;
+                }
+                super.visitMethodInsn(opcode, owner, n, d, itf);
             }
-        };
+        });
     }
 
     /** A class's methods and fields as "[static ]name descriptor". */

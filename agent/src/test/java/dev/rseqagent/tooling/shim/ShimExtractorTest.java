@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShimExtractorTest {
     private static final String RESOURCE = "META-INF/native/linux-x86_64/librseqagent-x86_64.so";
     private static final String USER = System.getProperty("user.name");
+    private static final Platform X86_64 = Platform.current("Linux", "amd64");
 
     @TempDir
     Path tmp;
@@ -252,5 +253,46 @@ class ShimExtractorTest {
 
         assertTrue(e.getMessage().contains("belongs to " + USER + ", not " + otherUser), e.getMessage());
         assertEquals(List.of(), listing(dir));
+    }
+
+    // ---- where Shim.load extracts: the first base that can hold the shim ----
+
+    @Test
+    void theUsersCacheDirectoryFollowsTheTemporaryDirectory() {
+        assertEquals(List.of(Path.of("/t"), Path.of("/xdg")), Shim.extractionBases("/t", "/xdg", "/home/u"));
+        assertEquals(List.of(Path.of("/t"), Path.of("/home/u/.cache")), Shim.extractionBases("/t", null, "/home/u"));
+        assertEquals(List.of(Path.of("/t"), Path.of("/home/u/.cache")), Shim.extractionBases("/t", "", "/home/u"));
+        assertEquals(List.of(Path.of("/t")), Shim.extractionBases("/t", null, "?"), "no home (the JVM's '?')");
+    }
+
+    /** A directory that cannot hold the shim (here: a file where it should be) is passed over for the next. */
+    @Test
+    void theShimLoadsFromTheFirstDirectoryThatCanHoldIt() throws Exception {
+        Path notADirectory = Files.writeString(tmp.resolve("tmpdir-is-a-file"), "x");
+        Path cache = tmp.resolve("cache/of/a/new/user");
+        byte[] library = Files.readAllBytes(Path.of("/lib/x86_64-linux-gnu/libdl.so.2")); // loadable, no JNI_OnLoad
+
+        Shim shim = Shim.load(loaderWith(library), X86_64, List.of(notADirectory, cache), USER);
+
+        assertTrue(shim.path().startsWith(cache.resolve("rseq-agent-" + USER)), shim.path().toString());
+    }
+
+    @Test
+    void whenNoDirectoryCanHoldItTheErrorNamesEachAndWhy() throws Exception {
+        Path notADirectory = Files.writeString(tmp.resolve("tmpdir-is-a-file"), "x");
+        Path unloadable = tmp.resolve("writable");
+        ClassLoader notALibrary = loaderWith("not an ELF file, and long enough for the loader to say so. ".repeat(4)
+                .getBytes(StandardCharsets.UTF_8));
+
+        IOException e = assertThrows(IOException.class,
+                () -> Shim.load(notALibrary, X86_64, List.of(notADirectory, unloadable), USER));
+
+        String message = e.getMessage();
+        assertTrue(message.startsWith("the shim could be extracted and loaded in none of its directories ("
+                + notADirectory + ": "), message);
+        assertTrue(message.contains("; " + unloadable + ": "), message);
+        assertTrue(message.contains("invalid ELF header"), "the dynamic loader's own reason\n" + message);
+        assertTrue(message.endsWith("give the JVM -Djava.io.tmpdir=<a directory it can write and map executable>"),
+                message);
     }
 }
