@@ -18,14 +18,14 @@ public final class Shim {
     private final ClassLoader resources;
     /** Where the shim was extracted: what else the agent extracts goes beside it. */
     private final Path base;
-    private final String user;
+    private final int uid;
 
-    private Shim(Path path, Platform platform, ClassLoader resources, Path base, String user) {
+    private Shim(Path path, Platform platform, ClassLoader resources, Path base, int uid) {
         this.path = path;
         this.platform = platform;
         this.resources = resources;
         this.base = base;
-        this.user = user;
+        this.uid = uid;
     }
 
     /**
@@ -37,7 +37,7 @@ public final class Shim {
      */
     public static Shim load(ClassLoader resources, Platform platform) throws IOException {
         return load(resources, platform, extractionBases(System.getProperty("java.io.tmpdir"),
-                System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home")), System.getProperty("user.name"));
+                System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home")), ShimExtractor.processUid());
     }
 
     /**
@@ -57,16 +57,16 @@ public final class Shim {
         return bases;
     }
 
-    static Shim load(ClassLoader resources, Platform platform, List<Path> bases, String user) throws IOException {
+    static Shim load(ClassLoader resources, Platform platform, List<Path> bases, int uid) throws IOException {
         StringBuilder failures = new StringBuilder();
         for (Path base : bases) {
             try {
                 if (base != bases.get(0)) {
                     Files.createDirectories(base); // a user's first cache directory
                 }
-                Path path = ShimExtractor.extract(resources, platform.shimResource(), base, user);
+                Path path = ShimExtractor.extract(resources, platform.shimResource(), base, uid);
                 System.load(path.toString());
-                return new Shim(path, platform, resources, base, user);
+                return new Shim(path, platform, resources, base, uid);
             } catch (IOException | UnsatisfiedLinkError e) { // not writable, or mounted noexec: the next one
                 failures.append(failures.length() == 0 ? "" : "; ").append(base).append(": ").append(e.getMessage());
             }
@@ -83,7 +83,7 @@ public final class Shim {
     /** Extracts another resource of the agent jar (a nested jar) beside the shim, named by its content. */
     public Path extract(String resource) throws IOException {
         int dot = resource.lastIndexOf('.');
-        return ShimExtractor.extract(resources, resource, base, user,
+        return ShimExtractor.extract(resources, resource, base, uid,
                 resource.substring(0, dot) + "-" + ShimExtractor.HASH + resource.substring(dot));
     }
 
@@ -95,7 +95,7 @@ public final class Shim {
      * @throws ClassNotFoundException if the agent jar lacks JNA
      */
     public ControlPlane bindControlPlane() throws IOException, ClassNotFoundException {
-        Path dispatch = ShimExtractor.extract(resources, platform.jnaDispatchResource(), base, user,
+        Path dispatch = ShimExtractor.extract(resources, platform.jnaDispatchResource(), base, uid,
                 "jnidispatch-" + ShimExtractor.HASH + "/libjnidispatch.so");
         JnaBoot.initialize(Shim.class.getClassLoader(), dispatch.getParent());
         return ControlPlane.bind(path);

@@ -22,7 +22,7 @@ import java.util.zip.CRC32;
 
 /**
  * Extracts native libraries from the agent jar into a private, owner-only
- * directory ({@code <base>/rseq-agent-<user>/}; base: java.io.tmpdir, else the
+ * directory ({@code <base>/rseq-agent-<uid>/}; base: java.io.tmpdir, else the
  * user's cache directory, see {@link Shim#load}), named by their
  * content. The same library therefore always has the same path (the dynamic
  * loader hands every loader of it the one copy already mapped), and a second
@@ -39,20 +39,20 @@ final class ShimExtractor {
     private ShimExtractor() {
     }
 
-    /** The shim for {@code resource}, as {@code <base>/rseq-agent-<user>/<name>-<hash>.so}. */
-    static Path extract(ClassLoader loader, String resource, Path base, String user) throws IOException {
+    /** The shim for {@code resource}, as {@code <base>/rseq-agent-<uid>/<name>-<hash>.so}. */
+    static Path extract(ClassLoader loader, String resource, Path base, int uid) throws IOException {
         String name = resource.substring(resource.lastIndexOf('/') + 1);
-        return extract(loader, resource, base, user, name.replace(".so", "-" + HASH + ".so"));
+        return extract(loader, resource, base, uid, name.replace(".so", "-" + HASH + ".so"));
     }
 
     /**
-     * Extracts {@code resource} to {@code <base>/rseq-agent-<user>/<namePattern>}, where
+     * Extracts {@code resource} to {@code <base>/rseq-agent-<uid>/<namePattern>}, where
      * {@value #HASH} in the pattern stands for the content; a pattern with a directory
      * ({@code "jnidispatch-{hash}/libjnidispatch.so"}) gets that directory, owner-only too.
      */
-    static Path extract(ClassLoader loader, String resource, Path base, String user, String namePattern)
+    static Path extract(ClassLoader loader, String resource, Path base, int uid, String namePattern)
             throws IOException {
-        return extract(loader, resource, base, user, namePattern, recordedTag(loader, resource));
+        return extract(loader, resource, base, uid, namePattern, recordedTag(loader, resource));
     }
 
     /**
@@ -60,14 +60,14 @@ final class ShimExtractor {
      * records it (null: unknown): a copy on disk that matches it is used
      * without reading the resource at all.
      */
-    static Path extract(ClassLoader loader, String resource, Path base, String user, String namePattern,
+    static Path extract(ClassLoader loader, String resource, Path base, int uid, String namePattern,
             String recordedTag) throws IOException {
         byte[] bytes = recordedTag == null ? read(loader, resource) : null;
         String tag = recordedTag != null ? recordedTag : contentTag(bytes);
-        Path dir = privateDirectory(base.resolve("rseq-agent-" + user), user);
+        Path dir = privateDirectory(base.resolve("rseq-agent-" + uid), uid);
         Path target = dir.resolve(namePattern.replace(HASH, tag));
         if (!target.getParent().equals(dir)) {
-            privateDirectory(target.getParent(), user);
+            privateDirectory(target.getParent(), uid);
         }
         if (holds(target, tag)) {
             return target;
@@ -146,8 +146,17 @@ final class ShimExtractor {
         return target;
     }
 
+    /**
+     * The process's user id, which names and owns the private directory: a
+     * user name is not enough, as a container user without a passwd entry
+     * (OpenShift's random ids) is "?" to the JVM, however many there are.
+     */
+    static int processUid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
     /** Creates the directory owner-only, or refuses one another user could write (one lstat when it exists). */
-    static Path privateDirectory(Path dir, String user) throws IOException {
+    static Path privateDirectory(Path dir, int uid) throws IOException {
         PosixFileAttributes attributes;
         try {
             attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -162,9 +171,9 @@ final class ShimExtractor {
         if (!attributes.isDirectory()) {
             throw new IOException(dir + " is not a directory (or is a symbolic link)");
         }
-        String owner = attributes.owner().getName();
-        if (!owner.equals(user)) {
-            throw new IOException(dir + " belongs to " + owner + ", not " + user);
+        int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (owner != uid) {
+            throw new IOException(dir + " belongs to uid " + owner + ", not uid " + uid);
         }
         Set<PosixFilePermission> perms = attributes.permissions();
         if (!perms.equals(OWNER_ONLY)) {

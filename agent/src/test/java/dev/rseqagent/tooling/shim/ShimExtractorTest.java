@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ShimExtractorTest {
     private static final String RESOURCE = "META-INF/native/linux-x86_64/librseqagent-x86_64.so";
-    private static final String USER = System.getProperty("user.name");
+    private static final int UID = uid();
     private static final Platform X86_64 = Platform.current("Linux", "amd64");
 
     @TempDir
@@ -39,6 +39,14 @@ class ShimExtractorTest {
     void closeLoader() throws IOException {
         if (loader != null) {
             loader.close();
+        }
+    }
+
+    private static int uid() {
+        try {
+            return ShimExtractor.processUid();
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
@@ -77,23 +85,23 @@ class ShimExtractorTest {
     void extractsIntoAPrivateDirectoryNamedByContentHash() throws Exception {
         byte[] content = bytes("\u007fELF pretend shim");
 
-        Path extracted = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+        Path extracted = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), UID);
 
-        Path dir = base().resolve("rseq-agent-" + USER);
+        Path dir = base().resolve("rseq-agent-" + UID);
         assertEquals(dir.resolve("librseqagent-x86_64-" + hashPrefix(content) + ".so"), extracted);
         assertArrayEquals(content, Files.readAllBytes(extracted));
         assertTrue(Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
-        assertEquals(USER, Files.getOwner(dir).getName());
+        assertEquals(UID, Files.getAttribute(dir, "unix:uid"));
         assertEquals(List.of(extracted), listing(dir), "no temporary file left behind");
     }
 
     @Test
     void sameContentTwiceGivesTheSamePath() throws Exception {
         byte[] content = bytes("shim v1");
-        Path first = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+        Path first = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), UID);
 
-        Path second = ShimExtractor.extract(loaderWith(content.clone()), RESOURCE, base(), USER);
+        Path second = ShimExtractor.extract(loaderWith(content.clone()), RESOURCE, base(), UID);
 
         assertEquals(first, second);
         assertArrayEquals(content, Files.readAllBytes(second));
@@ -102,9 +110,9 @@ class ShimExtractorTest {
 
     @Test
     void differentContentGetsADifferentPathAndKeepsTheOldOne() throws Exception {
-        Path v1 = ShimExtractor.extract(loaderWith(bytes("shim v1")), RESOURCE, base(), USER);
+        Path v1 = ShimExtractor.extract(loaderWith(bytes("shim v1")), RESOURCE, base(), UID);
 
-        Path v2 = ShimExtractor.extract(loaderWith(bytes("shim v2")), RESOURCE, base(), USER);
+        Path v2 = ShimExtractor.extract(loaderWith(bytes("shim v2")), RESOURCE, base(), UID);
 
         assertNotEquals(v1, v2);
         assertEquals(v1.getParent(), v2.getParent());
@@ -115,10 +123,10 @@ class ShimExtractorTest {
     @Test
     void aCopyMatchingTheJarsRecordedChecksumIsUsedWithoutReadingTheJar() throws Exception {
         byte[] content = bytes("shim from the jar");
-        Path first = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+        Path first = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), UID);
         ClassLoader empty = new URLClassLoader(new URL[0], null); // reading the resource would fail
 
-        Path again = ShimExtractor.extract(empty, RESOURCE, base(), USER, "librseqagent-x86_64-{hash}.so",
+        Path again = ShimExtractor.extract(empty, RESOURCE, base(), UID, "librseqagent-x86_64-{hash}.so",
                 ShimExtractor.contentTag(content));
 
         assertEquals(first, again);
@@ -128,10 +136,10 @@ class ShimExtractorTest {
     @Test
     void aDamagedCopyIsRewrittenFromTheJarWhenTheChecksumIsRecorded() throws Exception {
         byte[] content = bytes("shim from the jar");
-        Path target = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+        Path target = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), UID);
         Files.write(target, bytes("shim from the jaR"));
 
-        Path again = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER,
+        Path again = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), UID,
                 "librseqagent-x86_64-{hash}.so", ShimExtractor.contentTag(content));
 
         assertEquals(target, again);
@@ -141,10 +149,10 @@ class ShimExtractorTest {
     @Test
     void aResourceThatDoesNotMatchItsRecordedChecksumIsRefused() throws Exception {
         IOException e = assertThrows(IOException.class, () -> ShimExtractor.extract(loaderWith(bytes("what is there")),
-                RESOURCE, base(), USER, "librseqagent-x86_64-{hash}.so", ShimExtractor.contentTag(bytes("recorded"))));
+                RESOURCE, base(), UID, "librseqagent-x86_64-{hash}.so", ShimExtractor.contentTag(bytes("recorded"))));
 
         assertTrue(e.getMessage().contains("does not match its own checksum"), e.getMessage());
-        assertEquals(List.of(), listing(base().resolve("rseq-agent-" + USER)), "nothing written");
+        assertEquals(List.of(), listing(base().resolve("rseq-agent-" + UID)), "nothing written");
     }
 
     /** Truncated, or of the right length but other bytes (the CRC32 check). */
@@ -152,10 +160,10 @@ class ShimExtractorTest {
     @ValueSource(strings = {"the whole", "the whole shin"})
     void aDamagedFileAtTheTargetIsReplaced(String damaged) throws Exception {
         byte[] content = bytes("the whole shim");
-        Path target = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+        Path target = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), UID);
         Files.write(target, bytes(damaged));
 
-        Path again = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+        Path again = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), UID);
 
         assertEquals(target, again);
         assertArrayEquals(content, Files.readAllBytes(again));
@@ -164,12 +172,12 @@ class ShimExtractorTest {
     @Test
     void symlinkAtTheTargetIsReplacedNotFollowed() throws Exception {
         byte[] content = bytes("shim");
-        Path dir = ShimExtractor.privateDirectory(base().resolve("rseq-agent-" + USER), USER);
+        Path dir = ShimExtractor.privateDirectory(base().resolve("rseq-agent-" + UID), UID);
         Path target = dir.resolve("librseqagent-x86_64-" + hashPrefix(content) + ".so");
         Path elsewhere = Files.write(tmp.resolve("elsewhere"), bytes("shim"));
         Files.createSymbolicLink(target, elsewhere);
 
-        Path extracted = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), USER);
+        Path extracted = ShimExtractor.extract(loaderWith(content), RESOURCE, base(), UID);
 
         assertEquals(target, extracted);
         assertTrue(Files.isRegularFile(extracted, LinkOption.NOFOLLOW_LINKS));
@@ -182,19 +190,19 @@ class ShimExtractorTest {
         ClassLoader empty = loaderWith(bytes("x"));
 
         IOException e = assertThrows(IOException.class,
-                () -> ShimExtractor.extract(empty, "META-INF/native/linux-aarch64/librseqagent-aarch64.so", base(), USER));
+                () -> ShimExtractor.extract(empty, "META-INF/native/linux-aarch64/librseqagent-aarch64.so", base(), UID));
 
         assertTrue(e.getMessage().contains("librseqagent-aarch64.so"), e.getMessage());
-        assertFalse(Files.exists(base().resolve("rseq-agent-" + USER)), "nothing created for a missing shim");
+        assertFalse(Files.exists(base().resolve("rseq-agent-" + UID)), "nothing created for a missing shim");
     }
 
     @Test
     void existingPrivateDirectoryIsReused() throws Exception {
-        Path dir = base().resolve("rseq-agent-" + USER);
+        Path dir = base().resolve("rseq-agent-" + UID);
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
 
-        Path extracted = ShimExtractor.extract(loaderWith(bytes("s")), RESOURCE, base(), USER);
+        Path extracted = ShimExtractor.extract(loaderWith(bytes("s")), RESOURCE, base(), UID);
 
         assertEquals(dir, extracted.getParent());
     }
@@ -202,13 +210,13 @@ class ShimExtractorTest {
     @Test
     void refusesAnExistingDirectoryThatGroupOrOthersCanUse() throws Exception {
         for (String perms : List.of("rwxr-x---", "rwx---r-x", "rwxrwxrwx", "rwx-w----")) {
-            Path dir = base().resolve("rseq-agent-" + USER);
+            Path dir = base().resolve("rseq-agent-" + UID);
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(perms));
             ClassLoader resources = loaderWith(bytes("s"));
 
             IOException e = assertThrows(IOException.class,
-                    () -> ShimExtractor.extract(resources, RESOURCE, base(), USER), perms);
+                    () -> ShimExtractor.extract(resources, RESOURCE, base(), UID), perms);
 
             assertTrue(e.getMessage().contains("has permissions " + perms), e.getMessage());
             assertEquals(List.of(), listing(dir), "nothing written into a refused directory");
@@ -221,11 +229,11 @@ class ShimExtractorTest {
         Path real = tmp.resolve("attacker-dir");
         Files.createDirectory(real, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
-        Path link = Files.createSymbolicLink(base().resolve("rseq-agent-" + USER), real);
+        Path link = Files.createSymbolicLink(base().resolve("rseq-agent-" + UID), real);
         ClassLoader resources = loaderWith(bytes("s"));
 
         IOException e = assertThrows(IOException.class,
-                () -> ShimExtractor.extract(resources, RESOURCE, base(), USER));
+                () -> ShimExtractor.extract(resources, RESOURCE, base(), UID));
 
         assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
         assertTrue(Files.isSymbolicLink(link));
@@ -234,24 +242,24 @@ class ShimExtractorTest {
 
     @Test
     void refusesAPlainFileInPlaceOfTheDirectory() throws Exception {
-        Files.write(base().resolve("rseq-agent-" + USER), bytes("not a dir"));
+        Files.write(base().resolve("rseq-agent-" + UID), bytes("not a dir"));
         ClassLoader resources = loaderWith(bytes("s"));
 
-        assertThrows(IOException.class, () -> ShimExtractor.extract(resources, RESOURCE, base(), USER));
+        assertThrows(IOException.class, () -> ShimExtractor.extract(resources, RESOURCE, base(), UID));
     }
 
     @Test
     void refusesADirectoryOwnedBySomeoneElse() throws Exception {
-        String otherUser = USER + "-other";
-        Path dir = base().resolve("rseq-agent-" + otherUser);
+        int otherUid = UID + 1;
+        Path dir = base().resolve("rseq-agent-" + otherUid);
         Files.createDirectory(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         ClassLoader resources = loaderWith(bytes("s"));
 
         IOException e = assertThrows(IOException.class,
-                () -> ShimExtractor.extract(resources, RESOURCE, base(), otherUser));
+                () -> ShimExtractor.extract(resources, RESOURCE, base(), otherUid));
 
-        assertTrue(e.getMessage().contains("belongs to " + USER + ", not " + otherUser), e.getMessage());
+        assertTrue(e.getMessage().contains("belongs to uid " + UID + ", not uid " + otherUid), e.getMessage());
         assertEquals(List.of(), listing(dir));
     }
 
@@ -272,9 +280,9 @@ class ShimExtractorTest {
         Path cache = tmp.resolve("cache/of/a/new/user");
         byte[] library = Files.readAllBytes(Path.of("/lib/x86_64-linux-gnu/libdl.so.2")); // loadable, no JNI_OnLoad
 
-        Shim shim = Shim.load(loaderWith(library), X86_64, List.of(notADirectory, cache), USER);
+        Shim shim = Shim.load(loaderWith(library), X86_64, List.of(notADirectory, cache), UID);
 
-        assertTrue(shim.path().startsWith(cache.resolve("rseq-agent-" + USER)), shim.path().toString());
+        assertTrue(shim.path().startsWith(cache.resolve("rseq-agent-" + UID)), shim.path().toString());
     }
 
     @Test
@@ -285,7 +293,7 @@ class ShimExtractorTest {
                 .getBytes(StandardCharsets.UTF_8));
 
         IOException e = assertThrows(IOException.class,
-                () -> Shim.load(notALibrary, X86_64, List.of(notADirectory, unloadable), USER));
+                () -> Shim.load(notALibrary, X86_64, List.of(notADirectory, unloadable), UID));
 
         String message = e.getMessage();
         assertTrue(message.startsWith("the shim could be extracted and loaded in none of its directories ("

@@ -81,7 +81,7 @@ class FailureModesTest {
         JvmRun.Result r = JvmRun.on(jdk).jvmArg("-Djava.io.tmpdir=" + notADirectory).env("XDG_CACHE_HOME", cache.toString())
                 .run(MapsApp.class);
         assertEquals(0, r.exitCode, r.describe());
-        assertEquals("SHIM_COPIES 1 [" + cache.resolve("rseq-agent-" + System.getProperty("user.name")),
+        assertEquals("SHIM_COPIES 1 [" + cache.resolve("rseq-agent-" + uid()),
                 r.stdoutLines().get(0).replaceAll("/librseqagent-[^\\]]*\\]$", ""), r.describe());
         assertEquals("NEW->GLIBC/rseq", ThreadOwnershipTest.single(r, "main", "premain").transition(), r.describe());
         assertFalse(r.stderr.contains("control plane is unavailable"), "JNA's library is beside the shim\n" + r.describe());
@@ -116,5 +116,24 @@ class FailureModesTest {
         assertTrue(r.stderr.contains("from=SHIM to=NONE mode=none at=thread-exit"), "the drainer runs\n" + r.describe());
         assertTrue(r.stderr.contains(" fallback operations"), "the allocator's figures: the control plane is bound\n"
                 + r.describe());
+    }
+
+    /**
+     * A container user without a passwd entry (OpenShift's random ids): the JVM's user.name and user.home are "?".
+     * The private directory is named and checked by the numeric user id, so the shim loads as for anyone.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void aUserWithoutAPasswdEntryGetsTheShimToo(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).jvmArg("-Duser.name=?").jvmArg("-Duser.home=?")
+                .jvmArg("-Djava.io.tmpdir=" + tmp).run(MapsApp.class);
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.stdoutLines().get(0).startsWith("SHIM_COPIES 1 [" + tmp.resolve("rseq-agent-" + uid()) + "/"),
+                r.describe());
+        assertEquals("NEW->GLIBC/rseq", ThreadOwnershipTest.single(r, "main", "premain").transition(), r.describe());
+    }
+
+    private static int uid() throws java.io.IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 }
