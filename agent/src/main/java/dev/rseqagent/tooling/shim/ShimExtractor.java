@@ -155,7 +155,7 @@ final class ShimExtractor {
         return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
-    /** Creates the directory owner-only, or refuses one another user could write (one lstat when it exists). */
+    /** Creates the directory owner-only, or refuses one another user owns or could write (two lstats when it exists). */
     static Path privateDirectory(Path dir, int uid) throws IOException {
         PosixFileAttributes attributes;
         try {
