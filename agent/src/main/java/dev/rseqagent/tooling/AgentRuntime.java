@@ -28,6 +28,7 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
     private volatile ControlPlane controlPlane;
     private volatile String bindFailure;
     private volatile Rewriting rewriting;
+    private volatile String rewritingOff = "no packages opted in";
     private volatile EventDrainer drainer;
 
     AgentRuntime(OwnershipLog ownership, AgentOptions options, Logger log) {
@@ -45,6 +46,11 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
     @Override
     public Rewriting rewriting() {
         return rewriting;
+    }
+
+    @Override
+    public String rewritingOff() {
+        return rewritingOff;
     }
 
     /** Made on first use (the start-up thread, the drainer, or the shutdown hook), never on premain's path. */
@@ -116,6 +122,10 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
 
     void rewritingStarted(Rewriting running) {
         rewriting = running;
+    }
+
+    void rewritingOff(String why) {
+        rewritingOff = why;
     }
 
     void drainerStarted(EventDrainer started) {

@@ -126,11 +126,18 @@ public final class AgentStarterImpl implements AgentStarter {
     private static void startRewriting(AgentOptions options, Instrumentation inst, Shim shim, AgentRuntime runtime,
             Logger log) {
         try {
+            String heldOff = Rewriting.heldOff(inst);
+            if (heldOff != null) {
+                runtime.rewritingOff("held off in this run");
+                log.warn("native-memory rewriting is held off in this run, nothing is rewritten: {}", heldOff);
+                return;
+            }
             Rewriting rewriting = Rewriting.install(options, inst, shim, log);
             if (rewriting != null) {
                 runtime.rewritingStarted(rewriting);
             }
         } catch (Throwable t) {
+            runtime.rewritingOff("could not start");
             log.error("native-memory rewriting is off, nothing was rewritten: {}", describe(t));
         }
     }

@@ -30,6 +30,9 @@ public final class Diagnostics {
 
         /** The running rewriting, or null. */
         Rewriting rewriting();
+
+        /** While {@link #rewriting()} is null: why, in a few words. */
+        String rewritingOff();
     }
 
     private final AgentMonitor monitor;
@@ -117,6 +120,6 @@ public final class Diagnostics {
 
     /** The block printed at shutdown. */
     public void logExitSummary() {
-        log.info(ExitSummary.render(monitor, source.rewriting()));
+        log.info(ExitSummary.render(monitor, source));
     }
 }

@@ -12,7 +12,8 @@ final class ExitSummary {
     private ExitSummary() {
     }
 
-    static String render(AgentMonitor monitor, Rewriting rewriting) {
+    static String render(AgentMonitor monitor, Diagnostics.Source source) {
+        Rewriting rewriting = source.rewriting();
         long[] a = monitor.allocatorFiguresIfBound();
         StringBuilder sb = new StringBuilder("rseq-agent summary:");
         sb.append("\n  threads:   ").append(monitor.ownership().threadsSeen()).append(" seen, ")
@@ -24,7 +25,7 @@ final class ExitSummary {
         } else {
             allocator(sb, a, monitor.getPeakBytesInUse());
         }
-        sb.append("\n  rewriting: ").append(rewriting == null ? "off (no packages opted in)" : rewriting.summary());
+        sb.append("\n  rewriting: ").append(rewriting == null ? "off (" + source.rewritingOff() + ")" : rewriting.summary());
         return sb.toString();
     }
 

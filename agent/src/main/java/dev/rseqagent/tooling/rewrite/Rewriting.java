@@ -65,6 +65,14 @@ public final class Rewriting {
     }
 
     /**
+     * Why rewriting must stay off in this run although packages are opted in
+     * (said once at WARN), or null.
+     */
+    public static String heldOff(Instrumentation inst) {
+        return ClassDataArchive.staticArchiveBeingWritten(inst) ? ClassDataArchive.HELD_OFF : null;
+    }
+
+    /**
      * Installs the facade, the JDK free guard and the call-site rewriting, in
      * that order: no call is rewritten unless frees across the boundary are safe.
      *

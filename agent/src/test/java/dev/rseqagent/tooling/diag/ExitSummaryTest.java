@@ -38,6 +38,10 @@ class ExitSummaryTest {
     }
 
     private static String render(long[] allocatorStats) {
+        return render(allocatorStats, "no packages opted in");
+    }
+
+    private static String render(long[] allocatorStats, String rewritingOff) {
         Diagnostics.Source source = new Diagnostics.Source() {
             @Override
             public long[] allocatorStatsIfBound() {
@@ -48,10 +52,15 @@ class ExitSummaryTest {
             public Rewriting rewriting() {
                 return null;
             }
+
+            @Override
+            public String rewritingOff() {
+                return rewritingOff;
+            }
         };
         AgentMonitor monitor = new AgentMonitor(new OwnershipStats(), source,
                 OptionParser.parse(null, Map.of(), Map.of()).options());
-        return ExitSummary.render(monitor, null);
+        return ExitSummary.render(monitor, source);
     }
 
     @Test
@@ -60,6 +69,12 @@ class ExitSummaryTest {
         assertTrue(summary.contains("\n  allocator: no figures: the application ended before the agent's control plane"
                 + " was bound\n"), summary);
         assertTrue(summary.endsWith("\n  rewriting: off (no packages opted in)"), summary);
+    }
+
+    @Test
+    void rewritingThatIsOffSaysWhy() {
+        String summary = render(null, "held off in this run");
+        assertTrue(summary.endsWith("\n  rewriting: off (held off in this run)"), summary);
     }
 
     @Test

@@ -28,6 +28,20 @@ final class Jdk {
         return jdks;
     }
 
+    /** The JDKs of it.jdks from this feature release on; there must be one. */
+    static List<Jdk> from(int feature) {
+        List<Jdk> jdks = new ArrayList<>();
+        for (Jdk jdk : all()) {
+            if (jdk.feature >= feature) {
+                jdks.add(jdk);
+            }
+        }
+        if (jdks.isEmpty()) {
+            throw new IllegalStateException("it.jdks must include a JDK " + feature + "+ (Temurin 25)");
+        }
+        return jdks;
+    }
+
     private static Jdk of(Path home) {
         Path release = home.resolve("release");
         try {

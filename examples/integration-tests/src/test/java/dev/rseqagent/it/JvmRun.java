@@ -56,6 +56,12 @@ final class JvmRun {
         return this;
     }
 
+    /** The application's classes from this jar instead of the build's classes directory (AOT caches take jars only). */
+    JvmRun appClassesFrom(Path jar) {
+        classPath.set(0, jar.toString());
+        return this;
+    }
+
     JvmRun env(String name, String value) {
         env.put(name, value);
         return this;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rseqagent.it.alloc.AotTrainedApp;
 import dev.rseqagent.it.alloc.DirectApp;
 import dev.rseqagent.it.alloc.EarlyAllocating;
 import dev.rseqagent.it.alloc.JnaApp;
@@ -13,10 +14,12 @@ import dev.rseqagent.it.apps.EarlyLoaderAgent;
 import dev.rseqagent.it.apps.LoaderApp;
 import dev.rseqagent.it.netty.NettyApp;
 import dev.rseqagent.it.plain.PlainApp;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
@@ -201,6 +204,54 @@ class RewritingTest {
     private static JvmRun policyRun(Jdk jdk, String policy) {
         JvmRun run = JvmRun.on(jdk);
         return policy.equals("default") ? run : run.jvmArg("--sun-misc-unsafe-memory-access=" + policy);
+    }
+
+    static List<Jdk> jdksWithAotCaches() {
+        return Jdk.from(24);
+    }
+
+    /**
+     * An AOT cache trained under the agent with packages opted in (JDK 24+,
+     * the one-step -XX:AOTCacheOutput: training, then assembly in a child JVM
+     * that gets the same -javaagent): the training run holds rewriting off with
+     * one line, the cache is built (a guarded jdk.internal.misc.Unsafe in it
+     * crashed the assembly), and a run that must use the cache rewrites.
+     */
+    @ParameterizedTest
+    @MethodSource("jdksWithAotCaches")
+    void anAotCacheTrainedUnderTheAgentIsBuiltAndItsRunsRewrite(Jdk jdk, @TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("app.aot");
+        Path app = jarOfAppClasses(dir.resolve("app.jar"));
+        JvmRun.Result training = JvmRun.on(jdk).appClassesFrom(app).agentArgs(ALLOC).jvmArg("-XX:AOTCacheOutput=" + cache)
+                .jvmArg("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log")).run(AotTrainedApp.class);
+        assertChecksPassing(training, 1);
+        assertTrue(training.stdout.contains("SHIM false\n"), training.describe());
+        assertEquals(1, training.stderrLines().stream()
+                .filter(l -> l.contains("WARN native-memory rewriting is held off in this run")).count(), training.describe());
+        assertTrue(training.stderr.contains("rewriting: off (held off in this run)"), training.describe());
+        assertTrue(Files.size(cache) > 0, training.describe());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("hs_err"))
+                    .collect(Collectors.toList()), training.describe());
+        }
+
+        JvmRun.Result cached = JvmRun.on(jdk).appClassesFrom(app).agentArgs(ALLOC).jvmArg("-XX:AOTMode=on").jvmArg("-XX:AOTCache=" + cache)
+                .run(AotTrainedApp.class);
+        assertChecksPassing(cached, 1);
+        assertTrue(cached.stdout.contains("SHIM true\n"), cached.describe());
+        assertFalse(cached.stderr.contains("held off"), cached.describe());
+    }
+
+    private static Path jarOfAppClasses(Path jar) throws IOException {
+        Path classes = Path.of(JvmRun.APP_CLASSES);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                Stream<Path> files = Files.walk(classes)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString()));
+                Files.copy(f, out);
+            }
+        }
+        return jar;
     }
 
     /** A package not listed, with and without packages given: the same output as without the agent. */
