@@ -57,14 +57,14 @@ public final class Diagnostics {
     }
 
     /**
-     * Once the control plane is bound: a recording asked for on the command
-     * line starts only after premain, so the events are registered the moment
+     * Once the control plane is bound: a recording asked for at start-up
+     * starts only after premain, so the events are registered the moment
      * JFR comes up (a listener: the threads the application starts first are
      * recorded too); recordings started later (jcmd) are found by {@link #tick}.
      */
     public void start() {
         try {
-            if (jfrPending.get() && JfrEvents.requestedOnCommandLine()) {
+            if (jfrPending.get() && JfrEvents.requestedAtStart()) {
                 JfrEvents.whenRecorderStarts(this::registerJfr);
             }
         } catch (Throwable t) {

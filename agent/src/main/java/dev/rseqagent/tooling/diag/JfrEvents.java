@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.FlightRecorderListener;
 
@@ -24,13 +25,41 @@ final class JfrEvents implements TransitionListener {
         this.monitor = monitor;
     }
 
-    /** -XX:StartFlightRecording on this JVM's command line (read from /proc: no management classes). */
-    static boolean requestedOnCommandLine() {
+    /**
+     * Whether this JVM was given -XX:StartFlightRecording: on its command line
+     * (@argfiles too) or in the variables the JVM and its launcher read
+     * (containers often set JAVA_TOOL_OPTIONS). Read without management
+     * classes; a miss (no /proc, a -XX:VMOptionsFile) only delays the events
+     * to the next periodic check.
+     */
+    static boolean requestedAtStart() {
+        return requestedAtStart(System.getenv(), read("/proc/self/cmdline"));
+    }
+
+    /** As above, from these variables and a command line of NUL-terminated arguments. */
+    static boolean requestedAtStart(Map<String, String> env, String cmdline) {
+        for (String variable : new String[] {"JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"}) {
+            if (requests(env.get(variable))) {
+                return true;
+            }
+        }
+        for (String arg : cmdline.split("\0")) {
+            if (requests(arg.startsWith("@") ? read(arg.substring(1)) : arg)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean requests(String options) {
+        return options != null && options.contains("-XX:StartFlightRecording");
+    }
+
+    private static String read(String file) {
         try {
-            String cmdline = new String(Files.readAllBytes(Path.of("/proc/self/cmdline")), StandardCharsets.UTF_8);
-            return cmdline.contains("-XX:StartFlightRecording");
-        } catch (IOException e) {
-            return false;
+            return new String(Files.readAllBytes(Path.of(file)), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) { // no /proc, an argfile gone or unreadable
+            return "";
         }
     }
 

@@ -7,9 +7,6 @@ import dev.rseqagent.Owner;
 import dev.rseqagent.bootstrap.Report;
 import dev.rseqagent.tooling.shim.ControlPlane;
 import dev.rseqagent.tooling.shim.Errno;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,7 +33,7 @@ final class Diagnosis {
     private Diagnosis(ControlPlane plane, String glibcTunables) {
         long[] info = plane.processInfo();
         long[] main = plane.probe(0); // looks only: never leaves a registration behind
-        kernelRelease = readKernelRelease();
+        kernelRelease = System.getProperty("os.version"); // uname(2)'s release: no /proc needed
         kernelErrno = (int) info[Report.P_KERNEL_ERRNO];
         featureSize = info[Report.P_FEATURE_SIZE];
         alignment = info[Report.P_ALIGN];
@@ -115,14 +112,6 @@ final class Diagnosis {
                     + " __rseq_refcount and uses the fallback on others.");
         }
         return out;
-    }
-
-    private static String readKernelRelease() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     private static String glibcVersion() {

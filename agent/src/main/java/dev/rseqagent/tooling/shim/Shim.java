@@ -36,8 +36,9 @@ public final class Shim {
      * @throws IllegalCallerException if native access is denied (JDK 24+)
      */
     public static Shim load(ClassLoader resources, Platform platform) throws IOException {
-        return load(resources, platform, extractionBases(System.getProperty("java.io.tmpdir"),
-                System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home")), ShimExtractor.processUid());
+        List<Path> bases = extractionBases(System.getProperty("java.io.tmpdir"), System.getenv("XDG_CACHE_HOME"),
+                System.getProperty("user.home"));
+        return load(resources, platform, bases, ShimExtractor.processUid(Path.of("/proc/self"), bases));
     }
 
     /**

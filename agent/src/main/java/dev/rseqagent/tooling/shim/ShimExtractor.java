@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32;
 
@@ -150,9 +151,30 @@ final class ShimExtractor {
      * The process's user id, which names and owns the private directory: a
      * user name is not enough, as a container user without a passwd entry
      * (OpenShift's random ids) is "?" to the JVM, however many there are.
+     * The owner of {@code procSelf}; where no /proc is mounted (chroots,
+     * minimal sandboxes), the owner of a file the process creates in one of
+     * {@code bases}.
      */
-    static int processUid() throws IOException {
-        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    static int processUid(Path procSelf, List<Path> bases) throws IOException {
+        StringBuilder failures = new StringBuilder();
+        try {
+            return (Integer) Files.getAttribute(procSelf, "unix:uid");
+        } catch (IOException e) {
+            failures.append(procSelf).append(": ").append(e);
+        }
+        for (Path base : bases) {
+            try {
+                Path probe = Files.createTempFile(base, ".rseq-agent-uid-", "");
+                try {
+                    return (Integer) Files.getAttribute(probe, "unix:uid");
+                } finally {
+                    Files.delete(probe);
+                }
+            } catch (IOException e) {
+                failures.append("; ").append(base).append(": ").append(e);
+            }
+        }
+        throw new IOException("cannot tell this process's user id (" + failures + ")");
     }
 
     /** Creates the directory owner-only, or refuses one another user owns or could write (two lstats when it exists). */

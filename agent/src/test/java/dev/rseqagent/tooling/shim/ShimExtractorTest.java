@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class ShimExtractorTest {
 
     private static int uid() {
         try {
-            return ShimExtractor.processUid();
+            return ShimExtractor.processUid(Path.of("/proc/self"), List.of());
         } catch (IOException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -271,6 +272,21 @@ class ShimExtractorTest {
         assertEquals(List.of(Path.of("/t"), Path.of("/home/u/.cache")), Shim.extractionBases("/t", null, "/home/u"));
         assertEquals(List.of(Path.of("/t"), Path.of("/home/u/.cache")), Shim.extractionBases("/t", "", "/home/u"));
         assertEquals(List.of(Path.of("/t")), Shim.extractionBases("/t", null, "?"), "no home (the JVM's '?')");
+    }
+
+    /** Without /proc (a chroot, a minimal sandbox) the user id is the owner of a file made in a base, then removed. */
+    @Test
+    void withoutProcTheUserIdIsTheOwnerOfAFileTheProcessMakes() throws Exception {
+        Path noProc = tmp.resolve("no-proc/self");
+        Path notADirectory = Files.writeString(tmp.resolve("tmpdir-is-a-file"), "x");
+
+        assertEquals(UID, ShimExtractor.processUid(noProc, List.of(notADirectory, base())));
+        try (Stream<Path> left = Files.list(base())) {
+            assertEquals(List.of(), left.collect(Collectors.toList()), "the probe file is removed");
+        }
+        IOException e = assertThrows(IOException.class, () -> ShimExtractor.processUid(noProc, List.of(notADirectory)));
+        assertTrue(e.getMessage().startsWith("cannot tell this process's user id (" + noProc + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains("; " + notADirectory + ": "), e.getMessage());
     }
 
     /** A directory that cannot hold the shim (here: a file where it should be) is passed over for the next. */

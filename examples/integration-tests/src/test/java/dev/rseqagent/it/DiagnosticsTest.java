@@ -91,14 +91,22 @@ class DiagnosticsTest {
         }
     }
 
+    /** A recording started with the JVM, on its command line or in JAVA_TOOL_OPTIONS, has the first threads' events. */
     @ParameterizedTest
     @MethodSource("dev.rseqagent.it.Jdk#all")
     void jfrRecordsTransitionsAndAllocatorStatistics(Jdk jdk, @TempDir Path dir) throws Exception {
-        Path recording = dir.resolve("rec.jfr");
-        JvmRun.Result r = JvmRun.on(jdk).agentArgs(DEMO_PACKAGES)
-                .jvmArg("-XX:StartFlightRecording=filename=" + recording)
-                .runJar(DEMO_JAR, "--linger", "3");
-        assertEquals(0, r.exitCode, r.describe());
+        for (String where : List.of("command line", "JAVA_TOOL_OPTIONS")) {
+            Path recording = dir.resolve(where.replace(' ', '-') + ".jfr");
+            String flag = "-XX:StartFlightRecording=filename=" + recording;
+            JvmRun run = JvmRun.on(jdk).agentArgs(DEMO_PACKAGES);
+            JvmRun.Result r = (where.equals("command line") ? run.jvmArg(flag) : run.env(where, flag))
+                    .runJar(DEMO_JAR, "--linger", "3");
+            assertEquals(0, r.exitCode, where + "\n" + r.describe());
+            assertRecorded(jdk, recording, where + "\n" + r.describe());
+        }
+    }
+
+    private static void assertRecorded(Jdk jdk, Path recording, String run) throws Exception {
         JsonNode events = jfrPrint(jdk, recording);
         List<String> transitions = new ArrayList<>();
         int statistics = 0;
@@ -115,9 +123,9 @@ class DiagnosticsTest {
             }
         }
         assertTrue(transitions.stream().anyMatch(t -> t.startsWith("pool-1-thread-1 NEW->GLIBC/rseq")),
-                transitions + "\n" + r.describe());
-        assertTrue(statistics >= 2, statistics + " statistics events\n" + r.describe());
-        assertTrue(maxAllocations >= 80_000, "allocations " + maxAllocations);
+                transitions + "\n" + run);
+        assertTrue(statistics >= 2, statistics + " statistics events\n" + run);
+        assertTrue(maxAllocations >= 80_000, "allocations " + maxAllocations + "\n" + run);
     }
 
     /** A recording started later with jcmd: the events are registered within a second and recorded. */

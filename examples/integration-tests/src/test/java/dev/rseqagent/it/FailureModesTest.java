@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rseqagent.it.alloc.UnsafeApp;
 import dev.rseqagent.it.apps.MapsApp;
 import dev.rseqagent.it.apps.ThreadsApp;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -129,6 +131,20 @@ class FailureModesTest {
         assertTrue(r.stdoutLines().get(0).startsWith("SHIM_COPIES 1 [" + tmp.resolve("rseq-agent-" + uid()) + "/"),
                 r.describe());
         assertEquals("NEW->GLIBC/rseq", ThreadOwnershipTest.single(r, "main", "premain").transition(), r.describe());
+    }
+
+    /** No /proc (a chroot, a minimal sandbox): the user id comes from a file the agent makes, and all else works. */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void aProcessWithoutProcRunsTheWholeAgent(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).withoutProc().agentArgs(RewritingTest.ALLOC).jvmArg("-Djava.io.tmpdir=" + tmp)
+                .run(UnsafeApp.class);
+        RewritingTest.assertChecksPass(r);
+        assertEquals("NEW->GLIBC/rseq", ThreadOwnershipTest.single(r, "main", "premain").transition(), r.describe());
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertEquals(List.of("rseq-agent-0"), files.map(f -> f.getFileName().toString()).collect(Collectors.toList()),
+                    "the user id's probe file is gone\n" + r.describe());
+        }
     }
 
     private static int uid() throws java.io.IOException {

@@ -94,6 +94,18 @@ final class JvmRun {
         return this;
     }
 
+    /**
+     * Runs the JVM with nothing mounted on /proc (as in a chroot or a minimal
+     * sandbox): a mount namespace of its own, in a user namespace so that no
+     * root is needed. The launcher fails unless /proc/self is really gone.
+     */
+    JvmRun withoutProc() {
+        launcher.addAll(List.of("unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+                "mount -t tmpfs none /proc && test ! -e /proc/self && exec \"$@\"", "sh"));
+        // the launcher finds libjli through $ORIGIN, which the dynamic loader reads from /proc/self/exe
+        return env("LD_LIBRARY_PATH", jdk.home.resolve("lib").toString());
+    }
+
     static String ownerLib(String variant) {
         return OWNER_LIB_DIR + "/librseq" + variant + ".so";
     }
