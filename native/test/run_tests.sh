@@ -21,8 +21,8 @@ run nobody-owns            env GLIBC_TUNABLES=$off "$dir/test_probe_none"
 run foreign-owner          env GLIBC_TUNABLES=$off "$dir/test_foreign" "$dir"
 run hidden-glibc-registered env RSEQAGENT_TEST_HIDE_GLIBC_SYMBOLS=1 "$dir/test_hidden_symbols" registered
 run hidden-glibc-off       env RSEQAGENT_TEST_HIDE_GLIBC_SYMBOLS=1 GLIBC_TUNABLES=$off "$dir/test_hidden_symbols" off
-run seccomp-eperm          "$dir/no-rseq-exec" EPERM "$dir/test_unavailable" 1
-run seccomp-enosys         "$dir/no-rseq-exec" ENOSYS "$dir/test_unavailable" 38
+run seccomp-eperm          "$dir/block-syscall-exec" rseq EPERM "$dir/test_unavailable" 1
+run seccomp-enosys         "$dir/block-syscall-exec" rseq ENOSYS "$dir/test_unavailable" 38
 run fork                   env GLIBC_TUNABLES=$off "$dir/test_fork"
 run alloc-layers           "$dir/test_alloc_layers"
 run slab                   "$dir/test_slab"
@@ -36,10 +36,12 @@ run stress-shim            env GLIBC_TUNABLES=$off "$dir/test_alloc_stress_injec
 # kernels before 6.3 (no AT_RSEQ_* auxv, no mm_cid): the caches are indexed by cpu_id
 run stress-glibc-cpu-id    env RSEQAGENT_TEST_NO_RSEQ_AUXV=1 "$dir/test_alloc_stress_inject" run 4 40000 100 cpu_id
 run stress-shim-cpu-id     env RSEQAGENT_TEST_NO_RSEQ_AUXV=1 GLIBC_TUNABLES=$off "$dir/test_alloc_stress_inject" run 4 40000 100 cpu_id
-run stress-fallback        "$dir/no-rseq-exec" EPERM "$dir/test_alloc_stress" run 4 20000 0
+run stress-fallback        "$dir/block-syscall-exec" rseq EPERM "$dir/test_alloc_stress" run 4 20000 0
 run stress-plain           "$dir/test_alloc_stress" run 4 40000 0
 run stress-reclaim         "$dir/test_alloc_stress_inject" reclaim 4 20000 50
 run reclaim-idle           "$dir/test_reclaim"
+run reclaim-refused-eperm  "$dir/block-syscall-exec" membarrier EPERM "$dir/test_reclaim" refused 1
+run reclaim-refused-enosys "$dir/block-syscall-exec" membarrier ENOSYS "$dir/test_reclaim" refused 38
 run event-queue            "$dir/test_events"
 run stress-negative-control "$dir/test_alloc_stress" plant 4 40000
 

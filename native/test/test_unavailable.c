@@ -1,5 +1,5 @@
 /* test_unavailable.c — rseq blocked by a seccomp filter installed before exec
- * (run under no-rseq-exec). argv[1]: the errno the filter answers. */
+ * (run under block-syscall-exec rseq). argv[1]: the errno the filter answers. */
 #include "probe_util.h"
 #include <stdlib.h>
 #include "tap.h"

@@ -8,6 +8,7 @@ import dev.rseqagent.tooling.log.OwnershipLog;
 import dev.rseqagent.tooling.options.AgentOptions;
 import dev.rseqagent.tooling.rewrite.Rewriting;
 import dev.rseqagent.tooling.shim.ControlPlane;
+import dev.rseqagent.tooling.shim.Errno;
 import dev.rseqagent.tooling.shim.JvmHook;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
     private volatile Rewriting rewriting;
     private volatile String rewritingOff = "no packages opted in";
     private volatile EventDrainer drainer;
+    private boolean reclaimRefusalSaid;
 
     AgentRuntime(OwnershipLog ownership, AgentOptions options, Logger log) {
         this.ownership = ownership;
@@ -160,8 +162,15 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
     }
 
     /** The allocator's idle caches back to the central lists (see rseqagent_reclaim). */
+    /** Called by the drainer only; a kernel that cannot drain caches is said once. */
     void reclaimIdleCaches() {
-        controlPlane().reclaim();
+        long drained = controlPlane().reclaim();
+        if (drained < 0 && !reclaimRefusalSaid) {
+            reclaimRefusalSaid = true;
+            log.info("idle per-CPU caches are not drained back: membarrier(RSEQ) fails with {} (a kernel before 5.10,"
+                    + " or a seccomp filter); allocation is unaffected, and what a CPU caches stays until it allocates"
+                    + " again", Errno.name((int) -drained));
+        }
     }
 
     /** Logs the reports the shim queued (thread exits, allocator acquires, deferred thread starts); returns how many. */

@@ -17,7 +17,7 @@ final class JvmRun {
     static final String AGENT_JAR = System.getProperty("it.agentJar");
     static final String APP_CLASSES = System.getProperty("it.appClasses");
     static final String OWNER_LIB_DIR = System.getProperty("it.ownerLibDir");
-    static final String NO_RSEQ_EXEC = System.getProperty("it.noRseqExec");
+    static final String BLOCK_SYSCALL_EXEC = System.getProperty("it.blockSyscallExec");
     static final String TUNABLE_OFF = "glibc.pthread.rseq=0";
 
     private final Jdk jdk;
@@ -89,8 +89,12 @@ final class JvmRun {
 
     /** Runs the JVM behind the seccomp launcher that makes rseq fail with errnoName (EPERM, ENOSYS). */
     JvmRun rseqBlocked(String errnoName) {
-        launcher.add(NO_RSEQ_EXEC);
-        launcher.add(errnoName);
+        return syscallBlocked("rseq", errnoName);
+    }
+
+    /** Runs the JVM behind a seccomp filter that answers this system call (rseq, membarrier) with errnoName. */
+    JvmRun syscallBlocked(String syscall, String errnoName) {
+        launcher.addAll(List.of(BLOCK_SYSCALL_EXEC, syscall, errnoName));
         return this;
     }
 
