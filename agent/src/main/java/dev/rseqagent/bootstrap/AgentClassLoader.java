@@ -11,7 +11,9 @@ import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.security.CodeSigner;
 import java.security.CodeSource;
+import java.security.ProtectionDomain;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -47,6 +49,8 @@ public final class AgentClassLoader extends ClassLoader {
     private final URL jarUrl;
     private final File jarFile;
     private final ClassLoader bootstrapSide;
+    /** Under a security manager, the agent jar's: a policy's grant to the jar then holds for every class here. */
+    private final ProtectionDomain domain;
 
     private AgentClassLoader(Path jarPath, ClassLoader bootstrapSide) throws IOException {
         super("rseq-agent", ClassLoader.getPlatformClassLoader());
@@ -54,6 +58,13 @@ public final class AgentClassLoader extends ClassLoader {
         this.jar = new ZipFile(jarFile);
         this.jarUrl = jarPath.toUri().toURL();
         this.bootstrapSide = bootstrapSide;
+        this.domain = securityManagerInstalled()
+                ? new ProtectionDomain(new CodeSource(jarUrl, (CodeSigner[]) null), null, this, null) : null;
+    }
+
+    @SuppressWarnings("removal") // JDK 17-23 (-Djava.security.manager); null from JDK 24 on
+    private static boolean securityManagerInstalled() {
+        return System.getSecurityManager() != null;
     }
 
     /** The loader over the jar that holds {@code anchor}. */
@@ -147,9 +158,10 @@ public final class AgentClassLoader extends ClassLoader {
                 return null;
             }
             definePackageOf(name);
-            // The default domain: with the jar as its code source, the JDK would make
-            // a string of the jar's URL for every class defined, interpreted this early.
-            return defineClass(name, bytes, 0, bytes.length);
+            // Without a security manager the default domain: with the jar as its code source, the
+            // JDK would make a string of the jar's URL for every class defined, interpreted this early.
+            return domain == null ? defineClass(name, bytes, 0, bytes.length)
+                    : defineClass(name, bytes, 0, bytes.length, domain);
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
         }

@@ -18,7 +18,7 @@ import java.util.zip.ZipInputStream;
  * loader and makes it usable: java.base exports the JDK internals the facade
  * needs to it and reads it (the free guard inlined into the JDK calls it),
  * its JNI natives are registered from the shim, and its classes are
- * initialised now, never first inside a JDK free.
+ * initialised now, never first inside a JDK free or an application's call.
  *
  * <p>The classes are defined straight into the boot loader rather than by
  * appending a jar to the boot class path: an appended path makes the JVM
@@ -79,6 +79,9 @@ final class BootFacade {
             }
             JdkFreeGuard.reallocated(0, 0);
             Class.forName("dev.rseqagent.boot.DirectBuffers", true, null);
+            // now, with the agent's permissions: first used from an application's frames, its
+            // property read would meet the application's security policy (JDK 17-23)
+            Class.forName(Substitutes.class.getName(), true, null);
             return Substitutes.class;
         }
     }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,14 +31,23 @@ final class Jdk {
 
     /** The JDKs of it.jdks from this feature release on; there must be one. */
     static List<Jdk> from(int feature) {
+        return matching(jdk -> jdk.feature >= feature, "a JDK " + feature + "+ (Temurin 25)");
+    }
+
+    /** The JDKs of it.jdks before this feature release; there must be one. */
+    static List<Jdk> before(int feature) {
+        return matching(jdk -> jdk.feature < feature, "a JDK before " + feature + " (JDK 17)");
+    }
+
+    private static List<Jdk> matching(Predicate<Jdk> which, String what) {
         List<Jdk> jdks = new ArrayList<>();
         for (Jdk jdk : all()) {
-            if (jdk.feature >= feature) {
+            if (which.test(jdk)) {
                 jdks.add(jdk);
             }
         }
         if (jdks.isEmpty()) {
-            throw new IllegalStateException("it.jdks must include a JDK " + feature + "+ (Temurin 25)");
+            throw new IllegalStateException("it.jdks must include " + what);
         }
         return jdks;
     }
