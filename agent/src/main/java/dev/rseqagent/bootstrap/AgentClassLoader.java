@@ -49,7 +49,7 @@ public final class AgentClassLoader extends ClassLoader {
     private final URL jarUrl;
     private final File jarFile;
     private final ClassLoader bootstrapSide;
-    /** Under a security manager, the agent jar's: a policy's grant to the jar then holds for every class here. */
+    /** The agent jar's: a security policy's grant to the jar holds for every class defined here. */
     private final ProtectionDomain domain;
 
     private AgentClassLoader(Path jarPath, ClassLoader bootstrapSide) throws IOException {
@@ -58,13 +58,7 @@ public final class AgentClassLoader extends ClassLoader {
         this.jar = new ZipFile(jarFile);
         this.jarUrl = jarPath.toUri().toURL();
         this.bootstrapSide = bootstrapSide;
-        this.domain = securityManagerInstalled()
-                ? new ProtectionDomain(new CodeSource(jarUrl, (CodeSigner[]) null), null, this, null) : null;
-    }
-
-    @SuppressWarnings("removal") // JDK 17-23 (-Djava.security.manager); null from JDK 24 on
-    private static boolean securityManagerInstalled() {
-        return System.getSecurityManager() != null;
+        this.domain = new ProtectionDomain(new CodeSource(jarUrl, (CodeSigner[]) null), null, this, null);
     }
 
     /** The loader over the jar that holds {@code anchor}. */
@@ -158,10 +152,7 @@ public final class AgentClassLoader extends ClassLoader {
                 return null;
             }
             definePackageOf(name);
-            // Without a security manager the default domain: with the jar as its code source, the
-            // JDK would make a string of the jar's URL for every class defined, interpreted this early.
-            return domain == null ? defineClass(name, bytes, 0, bytes.length)
-                    : defineClass(name, bytes, 0, bytes.length, domain);
+            return defineClass(name, bytes, 0, bytes.length, domain);
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rseqagent.it.alloc.UnsafeApp;
+import dev.rseqagent.it.apps.LateSecurityManagerApp;
 import dev.rseqagent.it.apps.MapsApp;
 import dev.rseqagent.it.apps.ThreadsApp;
 import dev.rseqagent.it.plain.PlainApp;
@@ -184,6 +185,33 @@ class FailureModesTest {
         assertEquals(1, added.size(), off.describe());
         assertTrue(added.get(0).startsWith("[rseq-agent] ERROR rseq-agent disabled, the application runs without it: "
                 + "java.security.AccessControlException: access denied"), off.describe());
+    }
+
+    /**
+     * A security manager the application installs in main (Elasticsearch's way): with the policy's grant to the
+     * agent jar, the agent's MBean is registered from its own thread and the API serves the application's threads;
+     * without it the MBean is off with one line, and the rest works.
+     */
+    @ParameterizedTest
+    @MethodSource("jdksWithASecurityManager")
+    void aSecurityManagerTheApplicationInstallsMeetsThePolicysGrant(Jdk jdk) throws Exception {
+        String app = "grant codeBase \"file:" + JvmRun.APP_CLASSES + "/-\" {\n"
+                + "  permission java.lang.RuntimePermission \"setSecurityManager\";\n"
+                + "  permission java.lang.RuntimePermission \"createSecurityManager\";\n"
+                + "  permission javax.management.MBeanServerPermission \"createMBeanServer\";\n"
+                + "  permission javax.management.MBeanPermission \"*\", \"isRegistered\";\n};\n";
+        String agent = "grant codeBase \"file:" + JvmRun.AGENT_JAR + "\" { permission java.security.AllPermission; };\n";
+        for (boolean granted : new boolean[] {true, false}) {
+            Path policy = Files.writeString(tmp.resolve(granted + ".policy"), granted ? agent + app : app);
+            JvmRun.Result r = JvmRun.on(jdk).jvmArg("-Djava.security.manager=allow")
+                    .jvmArg("-Djava.security.policy==" + policy).classPath(JvmRun.AGENT_JAR)
+                    .run(LateSecurityManagerApp.class, granted ? "10" : "3"); // the agent looks every second
+            assertEquals(0, r.exitCode, r.describe());
+            assertEquals(List.of("MBEAN " + granted, "WORKER GLIBC"), r.stdoutLines(), r.describe());
+            assertEquals(granted ? 0 : 1, r.stderrLines().stream().filter(l -> l.contains(
+                    "WARN rseq-agent's MBean dev.rseqagent:type=RseqAgent is not available: "
+                    + "java.security.AccessControlException")).count(), r.describe());
+        }
     }
 
     private static JvmRun underPolicy(Jdk jdk, Path policy) {
