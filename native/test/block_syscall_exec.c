@@ -43,28 +43,24 @@ static int block(unsigned int nr, unsigned int err)
     return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
 }
 
-static int syscall_named(const char *name)
-{
-    if (strcmp(name, "rseq") == 0)
-        return __NR_rseq;
-    if (strcmp(name, "membarrier") == 0)
-        return __NR_membarrier;
-    return -1;
-}
+struct named { const char *name; int value; };
 
-static int errno_named(const char *name)
+static const struct named syscalls[] = { { "rseq", __NR_rseq }, { "membarrier", __NR_membarrier } };
+static const struct named errnos[] = { { "EPERM", EPERM }, { "ENOSYS", ENOSYS } };
+
+/* The value named name in table, or -1. */
+static int lookup(const struct named *table, size_t n, const char *name)
 {
-    if (strcmp(name, "EPERM") == 0)
-        return EPERM;
-    if (strcmp(name, "ENOSYS") == 0)
-        return ENOSYS;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return table[i].value;
     return -1;
 }
 
 int main(int argc, char **argv)
 {
-    int nr = argc < 4 ? -1 : syscall_named(argv[1]);
-    int err = argc < 4 ? -1 : errno_named(argv[2]);
+    int nr = argc < 4 ? -1 : lookup(syscalls, sizeof(syscalls) / sizeof(syscalls[0]), argv[1]);
+    int err = argc < 4 ? -1 : lookup(errnos, sizeof(errnos) / sizeof(errnos[0]), argv[2]);
     if (nr < 0 || err < 0) {
         fprintf(stderr, "usage: %s rseq|membarrier EPERM|ENOSYS command [args...]\n", argv[0]);
         return 2;

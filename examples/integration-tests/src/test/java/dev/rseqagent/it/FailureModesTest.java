@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rseqagent.it.alloc.UnsafeApp;
-import dev.rseqagent.it.apps.LateSecurityManagerApp;
 import dev.rseqagent.it.apps.MapsApp;
 import dev.rseqagent.it.apps.ThreadsApp;
-import dev.rseqagent.it.plain.PlainApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -148,74 +145,6 @@ class FailureModesTest {
             assertEquals(List.of("rseq-agent-0"), files.map(f -> f.getFileName().toString()).collect(Collectors.toList()),
                     "the user id's probe file is gone\n" + r.describe());
         }
-    }
-
-    static List<Jdk> jdksWithASecurityManager() {
-        return Jdk.before(24);
-    }
-
-    /**
-     * -Djava.security.manager (JDK 17-23; Tomcat's -security, say). A policy's grant to the agent jar holds for
-     * all of the agent, also when an application with few permissions of its own calls it; without a grant the
-     * agent is off with one line and the application runs as without it.
-     */
-    @ParameterizedTest
-    @MethodSource("jdksWithASecurityManager")
-    void aSecurityManagerFromTheStartMeetsThePolicysGrant(Jdk jdk) throws Exception {
-        String app = "grant codeBase \"file:" + JvmRun.APP_CLASSES + "/-\" {\n"
-                + "  permission java.lang.RuntimePermission \"accessClassInPackage.sun.misc\";\n"
-                + "  permission java.lang.RuntimePermission \"accessDeclaredMembers\";\n"
-                + "  permission java.lang.reflect.ReflectPermission \"suppressAccessChecks\";\n"
-                + "  permission java.util.PropertyPermission \"it.*\", \"read\";\n"
-                + "  permission java.lang.management.ManagementPermission \"monitor\";\n};\n";
-        String agent = "grant codeBase \"file:" + JvmRun.AGENT_JAR + "\" { permission java.security.AllPermission; };\n";
-        Path granted = Files.writeString(tmp.resolve("granted.policy"), agent + app);
-        JvmRun.Result r = underPolicy(jdk, granted).agentArgs(RewritingTest.ALLOC).run(UnsafeApp.class);
-        RewritingTest.assertChecksPass(r);
-        assertEquals("NEW->GLIBC/rseq", ThreadOwnershipTest.single(r, "main", "premain").transition(), r.describe());
-
-        Path notGranted = Files.writeString(tmp.resolve("app-only.policy"), app);
-        JvmRun.Result baseline = underPolicy(jdk, notGranted).withoutAgent().run(PlainApp.class);
-        JvmRun.Result off = underPolicy(jdk, notGranted).agentArgs(RewritingTest.ALLOC).run(PlainApp.class);
-        assertEquals(0, baseline.exitCode, baseline.describe());
-        assertEquals(baseline.exitCode, off.exitCode, off.describe());
-        assertEquals(baseline.stdout, off.stdout, off.describe());
-        List<String> added = new ArrayList<>(off.stderrLines());
-        added.removeAll(baseline.stderrLines());
-        assertEquals(1, added.size(), off.describe());
-        assertTrue(added.get(0).startsWith("[rseq-agent] ERROR rseq-agent disabled, the application runs without it: "
-                + "java.security.AccessControlException: access denied"), off.describe());
-    }
-
-    /**
-     * A security manager the application installs in main (Elasticsearch's way): with the policy's grant to the
-     * agent jar, the agent's MBean is registered from its own thread and the API serves the application's threads;
-     * without it the MBean is off with one line, and the rest works.
-     */
-    @ParameterizedTest
-    @MethodSource("jdksWithASecurityManager")
-    void aSecurityManagerTheApplicationInstallsMeetsThePolicysGrant(Jdk jdk) throws Exception {
-        String app = "grant codeBase \"file:" + JvmRun.APP_CLASSES + "/-\" {\n"
-                + "  permission java.lang.RuntimePermission \"setSecurityManager\";\n"
-                + "  permission java.lang.RuntimePermission \"createSecurityManager\";\n"
-                + "  permission javax.management.MBeanServerPermission \"createMBeanServer\";\n"
-                + "  permission javax.management.MBeanPermission \"*\", \"isRegistered\";\n};\n";
-        String agent = "grant codeBase \"file:" + JvmRun.AGENT_JAR + "\" { permission java.security.AllPermission; };\n";
-        for (boolean granted : new boolean[] {true, false}) {
-            Path policy = Files.writeString(tmp.resolve(granted + ".policy"), granted ? agent + app : app);
-            JvmRun.Result r = JvmRun.on(jdk).jvmArg("-Djava.security.manager=allow")
-                    .jvmArg("-Djava.security.policy==" + policy).classPath(JvmRun.AGENT_JAR)
-                    .run(LateSecurityManagerApp.class, granted ? "10" : "3"); // the agent looks every second
-            assertEquals(0, r.exitCode, r.describe());
-            assertEquals(List.of("MBEAN " + granted, "WORKER GLIBC"), r.stdoutLines(), r.describe());
-            assertEquals(granted ? 0 : 1, r.stderrLines().stream().filter(l -> l.contains(
-                    "WARN rseq-agent's MBean dev.rseqagent:type=RseqAgent is not available: "
-                    + "java.security.AccessControlException")).count(), r.describe());
-        }
-    }
-
-    private static JvmRun underPolicy(Jdk jdk, Path policy) {
-        return JvmRun.on(jdk).jvmArg("-Djava.security.manager").jvmArg("-Djava.security.policy==" + policy);
     }
 
     private static int uid() throws java.io.IOException {
