@@ -30,6 +30,20 @@ public final class PackageList {
         return true;
     }
 
+    /**
+     * Those of {@code internalPrefixes} that name only JDK classes (java.*,
+     * jdk.*, sun.*): the boot and platform loaders' classes, never rewritten.
+     */
+    public static List<String> jdkOnly(List<String> internalPrefixes) {
+        List<String> jdk = new ArrayList<>();
+        for (String prefix : internalPrefixes) {
+            if (prefix.startsWith("java/") || prefix.startsWith("jdk/") || prefix.startsWith("sun/")) {
+                jdk.add(prefix.substring(0, prefix.length() - 1).replace('/', '.'));
+            }
+        }
+        return jdk;
+    }
+
     /** The prefixes of a valid list, as internal names with a trailing '/' ("com/acme/io/"). */
     public static List<String> internalPrefixes(String value) {
         if (value.isEmpty()) {

@@ -87,6 +87,11 @@ public final class Rewriting {
         if (!inst.isRetransformClassesSupported() || !inst.isModifiableModule(Object.class.getModule())) {
             throw new IllegalStateException("this JVM does not allow retransforming classes");
         }
+        List<String> jdk = PackageList.jdkOnly(include);
+        if (!jdk.isEmpty()) {
+            log.warn("packages {} hold only the JDK's classes, which are never rewritten (the JDK keeps its own"
+                    + " allocator)", jdk);
+        }
         // The agent's own classes need no exclusion: the facade is the boot loader's, the tooling its own loader's.
         List<String> exclude = PackageList.internalPrefixes(options.get(AgentOption.EXCLUDE));
         ((AgentClassLoader) Rewriting.class.getClassLoader()).addJar(shim.extract(BYTE_BUDDY_RESOURCE));

@@ -26,4 +26,11 @@ class PackageListTest {
         assertFalse(PackageList.isValid("com/acme"));
         assertFalse(PackageList.isValid("9lives"));
     }
+
+    @Test
+    void theJdksOwnPackagesAreToldApart() {
+        assertEquals(List.of("java", "sun.nio.ch", "jdk.internal"),
+                PackageList.jdkOnly(PackageList.internalPrefixes("java:com.acme:sun.nio.ch:javax.servlet:jdk.internal:javafx")));
+        assertEquals(List.of(), PackageList.jdkOnly(PackageList.internalPrefixes("io.netty:sunrise:jdkx")));
+    }
 }
