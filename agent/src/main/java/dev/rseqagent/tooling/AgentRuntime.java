@@ -161,8 +161,10 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
         });
     }
 
-    /** The allocator's idle caches back to the central lists (see rseqagent_reclaim). */
-    /** Called by the drainer only; a kernel that cannot drain caches is said once. */
+    /**
+     * The allocator's idle caches back to the central lists (see rseqagent_reclaim); a
+     * kernel that cannot drain them is said once. Called by the drainer only.
+     */
     void reclaimIdleCaches() {
         long drained = controlPlane().reclaim();
         if (drained < 0 && !reclaimRefusalSaid) {

@@ -25,7 +25,8 @@ final class ExitSummary {
         } else {
             allocator(sb, a, monitor.getPeakBytesInUse());
         }
-        sb.append("\n  rewriting: ").append(rewriting == null ? "off (" + source.rewritingOff() + ")" : rewriting.summary());
+        sb.append("\n  rewriting: ")
+                .append(rewriting == null ? "off (" + source.rewritingOff() + ")" : rewriting.summary());
         return sb.toString();
     }
 

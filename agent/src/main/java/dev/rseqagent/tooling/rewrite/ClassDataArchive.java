@@ -28,10 +28,10 @@ final class ClassDataArchive {
 
     static boolean staticArchiveBeingWritten(Instrumentation inst) {
         Module javaBase = Object.class.getModule();
+        Set<Module> self = Set.of(ClassDataArchive.class.getModule());
         try {
-            inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(ClassDataArchive.class.getModule())),
-                    Map.of(), Set.of(), Map.of());
-            // JDK 24+ only; JDK 17 has no AOT cache, and there no method of this name
+            inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", self), Map.of(), Set.of(), Map.of());
+            // absent on older JDKs (17), which have no AOT cache
             return (Boolean) Class.forName("jdk.internal.misc.CDS").getMethod("isDumpingStaticArchive").invoke(null);
         } catch (NoSuchMethodException e) {
             return false;

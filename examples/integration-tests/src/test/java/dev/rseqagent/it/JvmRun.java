@@ -100,12 +100,14 @@ final class JvmRun {
 
     /**
      * Runs the JVM with nothing mounted on /proc (as in a chroot or a minimal
-     * sandbox): a mount namespace of its own, in a user namespace so that no
-     * root is needed. The launcher fails unless /proc/self is really gone.
+     * sandbox): a mount namespace of its own (for a user other than root, in a
+     * user namespace where it is root). The launcher fails unless /proc/self
+     * is really gone. Either way the JVM runs as uid 0 of its namespace.
      */
-    JvmRun withoutProc() {
-        launcher.addAll(List.of("unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
-                "mount -t tmpfs none /proc && test ! -e /proc/self && exec \"$@\"", "sh"));
+    JvmRun withoutProc() throws IOException {
+        boolean root = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+        launcher.addAll(root ? List.of("unshare", "--mount") : List.of("unshare", "--user", "--map-root-user", "--mount"));
+        launcher.addAll(List.of("sh", "-c", "mount -t tmpfs none /proc && test ! -e /proc/self && exec \"$@\"", "sh"));
         // the launcher finds libjli through $ORIGIN, which the dynamic loader reads from /proc/self/exe
         return env("LD_LIBRARY_PATH", jdk.home.resolve("lib").toString());
     }

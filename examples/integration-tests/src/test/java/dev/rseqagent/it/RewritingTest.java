@@ -227,7 +227,8 @@ class RewritingTest {
         assertChecksPassing(training, 1);
         assertTrue(training.stdout.contains("SHIM false\n"), training.describe());
         assertEquals(1, training.stderrLines().stream()
-                .filter(l -> l.contains("WARN native-memory rewriting is held off in this run")).count(), training.describe());
+                .filter(l -> l.contains("WARN native-memory rewriting is held off in this run")).count(),
+                training.describe());
         assertTrue(training.stderr.contains("rewriting: off (held off in this run)"), training.describe());
         assertTrue(Files.size(cache) > 0, training.describe());
         try (Stream<Path> files = Files.list(dir)) {
@@ -235,8 +236,8 @@ class RewritingTest {
                     .collect(Collectors.toList()), training.describe());
         }
 
-        JvmRun.Result cached = JvmRun.on(jdk).appClassesFrom(app).agentArgs(ALLOC).jvmArg("-XX:AOTMode=on").jvmArg("-XX:AOTCache=" + cache)
-                .run(AotTrainedApp.class);
+        JvmRun.Result cached = JvmRun.on(jdk).appClassesFrom(app).agentArgs(ALLOC).jvmArg("-XX:AOTMode=on")
+                .jvmArg("-XX:AOTCache=" + cache).run(AotTrainedApp.class);
         assertChecksPassing(cached, 1);
         assertTrue(cached.stdout.contains("SHIM true\n"), cached.describe());
         assertFalse(cached.stderr.contains("held off"), cached.describe());
