@@ -85,7 +85,8 @@ enum rseqagent_report_field {
 
 /* Flags of rseqagent_thread_probe. */
 #define RSEQAGENT_PROBE_ACQUIRE 0x1 /* make rseq usable on this thread if it can be */
-#define RSEQAGENT_PROBE_RELEASE 0x2 /* give back what ACQUIRE took */
+#define RSEQAGENT_PROBE_RELEASE 0x2 /* give back what ACQUIRE took; the allocator then takes nothing
+                                       on this thread (its fallback) until the next ACQUIRE */
 
 /* Process-wide facts, indexed as below (rseqagent_process_info). */
 enum rseqagent_process_field {

@@ -14,7 +14,9 @@
  *     Probing a candidate when nothing is registered would register it.
  *  3. Take only on ACQUIRE: register our own area when nobody owns the
  *     thread, or take a foreign owner's __rseq_refcount (the "express use"
- *     protocol), so a library that registers later is not locked out.
+ *     protocol), so a library that registers later is not locked out. After
+ *     a RELEASE the allocator's implicit ACQUIRE takes nothing: the thread
+ *     was handed back for a library to register on.
  *
  * Per-thread state is heap-allocated (not initial-exec TLS: the shim is
  * dlopen'd) and torn down by a pthread key destructor that gives back what
@@ -78,6 +80,7 @@ struct thread_state {
     int64_t last_mode;
     int64_t tid;
     void *cs_area;             /* what the allocator may use after the last probe (see cs_area_of) */
+    int handed_back;           /* released: only an explicit ACQUIRE takes anything here again */
 };
 
 static struct process proc;
@@ -342,6 +345,8 @@ static void view_done(struct owner_view *v)
 
 static void acquire(struct thread_state *st, struct owner_view *v)
 {
+    if (st->handed_back)
+        return;
     if (v->owner == RSEQAGENT_OWNER_NONE) {
         st->own.cpu_id = (uint32_t)RSEQAGENT_CPU_ID_UNINITIALIZED;
         if (kernel_register_masked(&st->own, 0) == 0) {
@@ -432,11 +437,13 @@ static int probe_exiting(int64_t *report)
     return 0;
 }
 
-RSEQAGENT_EXPORT int rseqagent_thread_probe(int64_t *report, int flags)
+/*
+ * A probe; ACQUIRE from the allocator (for_allocator) leaves a thread that
+ * was handed back alone, so a library the application gave it to can still
+ * register there. An explicit ACQUIRE ends the hand-back.
+ */
+static int thread_probe(int64_t *report, int flags, int for_allocator)
 {
-    if (!report || (flags & ~(RSEQAGENT_PROBE_ACQUIRE | RSEQAGENT_PROBE_RELEASE)) ||
-        flags == (RSEQAGENT_PROBE_ACQUIRE | RSEQAGENT_PROBE_RELEASE))
-        return -EINVAL;
     int rc = rseqagent_init();
     if (rc)
         return rc;
@@ -449,9 +456,12 @@ RSEQAGENT_EXPORT int rseqagent_thread_probe(int64_t *report, int flags)
     if (flags & RSEQAGENT_PROBE_RELEASE) {
         _rseqagent_tls_cs_area = NULL; /* before the area goes: a signal handler may allocate */
         release(st);
+        st->handed_back = 1;
     }
     probe_owner(st, &v);
     if (flags & RSEQAGENT_PROBE_ACQUIRE) {
+        if (!for_allocator)
+            st->handed_back = 0;
         acquire(st, &v);
         view_done(&v);
         probe_owner(st, &v); /* report what the kernel now says, not what we meant */
@@ -468,6 +478,14 @@ RSEQAGENT_EXPORT int rseqagent_thread_probe(int64_t *report, int flags)
     return 0;
 }
 
+RSEQAGENT_EXPORT int rseqagent_thread_probe(int64_t *report, int flags)
+{
+    if (!report || (flags & ~(RSEQAGENT_PROBE_ACQUIRE | RSEQAGENT_PROBE_RELEASE)) ||
+        flags == (RSEQAGENT_PROBE_ACQUIRE | RSEQAGENT_PROBE_RELEASE))
+        return -EINVAL;
+    return thread_probe(report, flags, 0);
+}
+
 /* ---- the allocator's view ---------------------------------------------- */
 
 void *_rseqagent_cs_area_decide(void)
@@ -475,7 +493,7 @@ void *_rseqagent_cs_area_decide(void)
     int64_t report[RSEQAGENT_REPORT_FIELDS];
     if (_rseqagent_tls_cs_area)
         return _rseqagent_tls_cs_area;
-    int rc = rseqagent_thread_probe(report, RSEQAGENT_PROBE_ACQUIRE);
+    int rc = thread_probe(report, RSEQAGENT_PROBE_ACQUIRE, 1);
     if (rc == 0 && (report[RSEQAGENT_R_FROM_OWNER] != report[RSEQAGENT_R_OWNER] ||
                     report[RSEQAGENT_R_FROM_MODE] != report[RSEQAGENT_R_MODE])) {
         report[RSEQAGENT_R_KIND] = RSEQAGENT_EVENT_ALLOCATOR; /* nobody else would see this transition */

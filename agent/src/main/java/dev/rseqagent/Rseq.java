@@ -45,8 +45,10 @@ public final class Rseq {
     }
 
     /**
-     * Gives back what {@link #acquireCurrentThread()} took, so another library
-     * may register on this thread.
+     * Gives back what {@link #acquireCurrentThread()} (or the allocator) took,
+     * so another library may register on this thread. The thread stays handed
+     * back: rewritten allocations on it take the fallback rather than register
+     * again, until {@link #acquireCurrentThread()}.
      *
      * @throws IllegalStateException if the agent is not active
      */

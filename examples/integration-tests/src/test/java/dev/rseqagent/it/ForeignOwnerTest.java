@@ -3,6 +3,7 @@ package dev.rseqagent.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rseqagent.it.alloc.HandBackApp;
 import dev.rseqagent.it.apps.ChurnApp;
 import dev.rseqagent.it.apps.OwnerApp;
 import java.util.List;
@@ -36,6 +37,28 @@ class ForeignOwnerTest {
                 "FOREIGN->NONE/none", "NONE->SHIM/rseq"), transitionsOf(r, "main"), r.describe());
         OwnerLine foreign = r.ownerLines().stream().filter(l -> "FOREIGN".equals(l.get("to"))).findFirst().get();
         assertEquals("match", foreign.get("sig"));
+    }
+
+    /**
+     * Rseq.releaseCurrentThread() hands the thread back for good: a rewritten allocation after it takes the
+     * fallback instead of registering again, so a library registers there; an explicit acquire takes it again.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void aThreadHandedBackStaysFreeForALibraryToRegister(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).glibcRseqOff().agentArgs(RewritingTest.ALLOC)
+                .run(HandBackApp.class, JvmRun.ownerLib("owner"));
+        assertEquals(0, r.exitCode, r.describe());
+        assertEquals(List.of(
+                "STEP allocated owner=SHIM mode=rseq",
+                "STEP released owner=NONE mode=none",
+                "STEP allocated-again owner=NONE mode=none",
+                "REGISTER rc=0",
+                "STEP library-registered owner=FOREIGN mode=rseq",
+                "UNREGISTER rc=0",
+                "STEP acquired owner=SHIM mode=rseq"),
+                r.stdoutLines().stream().filter(l -> l.startsWith("STEP") || l.contains(" rc="))
+                        .collect(Collectors.toList()), r.describe());
     }
 
     static Stream<Arguments> variants() {
