@@ -195,7 +195,8 @@ enum rseqagent_alloc_stat {
     RSEQAGENT_AS_BYTES_COMMITTED = 3, /* arena pages touched and not given back */
     RSEQAGENT_AS_REGIONS = 4,         /* per-CPU regions (CPUs or mm_cid values); 0 before first use */
     RSEQAGENT_AS_FALLBACK_OPS = 5,    /* allocations and frees by threads without usable rseq */
-    RSEQAGENT_AS_REFUSED_FREES = 6,   /* frees refused by the central lists or the span layer */
+    RSEQAGENT_AS_REFUSED_FREES = 6,   /* frees refused: not a block's start (an interior or stale
+                                         address), or a second free the central lists or spans saw */
     RSEQAGENT_ALLOC_STATS = 7,
 };
 

@@ -11,10 +11,16 @@
 #include "percpu/cache.h"
 
 static _Atomic int64_t large_bytes;
+static _Atomic int64_t refused_by_api;
 
 void _rseqagent_stats_large(int64_t delta)
 {
     atomic_fetch_add_explicit(&large_bytes, delta, memory_order_relaxed);
+}
+
+void _rseqagent_stats_refused_free(void)
+{
+    atomic_fetch_add_explicit(&refused_by_api, 1, memory_order_relaxed);
 }
 
 RSEQAGENT_EXPORT int rseqagent_cpu_stats(uint32_t region, int64_t *out)
@@ -54,7 +60,8 @@ RSEQAGENT_EXPORT int rseqagent_alloc_stats(int64_t *out)
     out[RSEQAGENT_AS_BYTES_COMMITTED] = committed;
     out[RSEQAGENT_AS_REGIONS] = _rseqagent_cache_regions();
     out[RSEQAGENT_AS_FALLBACK_OPS] = fallback;
-    out[RSEQAGENT_AS_REFUSED_FREES] = _rseqagent_central_refused_frees() + _rseqagent_span_refused_frees();
+    out[RSEQAGENT_AS_REFUSED_FREES] = _rseqagent_central_refused_frees() + _rseqagent_span_refused_frees() +
+                                      atomic_load_explicit(&refused_by_api, memory_order_relaxed);
     return 0;
 }
 

@@ -38,6 +38,8 @@ uint32_t _rseqagent_cpu_index_count(void);
 
 /* Bytes of large spans handed out (+) or freed (-). */
 void _rseqagent_stats_large(int64_t delta);
+/* A free the API refused before any layer saw it: inside the arena, not a block's start. */
+void _rseqagent_stats_refused_free(void);
 
 /* "rseq_foreign.c" — libraries that export __rseq_abi */
 

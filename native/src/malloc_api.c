@@ -117,6 +117,8 @@ __attribute__((noinline, cold)) static void large_free(void *p)
     if (_rseqagent_span_lookup(p, &span) == 0 && span.start == (char *)p) {
         _rseqagent_stats_large(-(int64_t)(span.pages << RSEQAGENT_PAGE_SHIFT));
         _rseqagent_span_free(p);
+    } else {
+        _rseqagent_stats_refused_free(); /* inside a large span */
     }
 }
 
@@ -129,7 +131,8 @@ __attribute__((noinline)) static void free_other(void *p, int cls)
     } else if (cls == RSEQAGENT_BLOCK_NOT_OURS) {
         free(p); /* not ours: libc's (NULL included) */
     } else {
-        RSEQAGENT_DEBUG_NOT_A_BLOCK(p); /* release builds: refused, never a crash */
+        RSEQAGENT_DEBUG_NOT_A_BLOCK(p); /* release builds: refused, counted, never a crash */
+        _rseqagent_stats_refused_free();
     }
 }
 

@@ -46,6 +46,13 @@ static void sizes(void)
     rseqagent_free(big);
 }
 
+static int64_t refused_frees(void)
+{
+    int64_t all[RSEQAGENT_ALLOC_STATS];
+    rseqagent_alloc_stats(all);
+    return all[RSEQAGENT_AS_REFUSED_FREES];
+}
+
 static void foreign_and_double(void)
 {
     void *libc = malloc(100);
@@ -54,7 +61,9 @@ static void foreign_and_double(void)
     rseqagent_free(libc); /* handed to libc free: ASan/valgrind would flag a leak or a bad free */
     char *p = rseqagent_malloc(100);
     ok(!rseqagent_owns(p + 16), "an interior pointer is not a block");
+    int64_t refused = refused_frees();
     rseqagent_free(p + 16); /* ignored */
+    is_int(refused_frees(), refused + 1, "an interior free is refused and counted");
     rseqagent_free(p);
     char *o = rseqagent_malloc(48);
     struct _rseqagent_span span;
@@ -63,6 +72,7 @@ static void foreign_and_double(void)
     char *past = span.start + (span.pages * RSEQAGENT_PAGE) / size * size; /* where one more would start */
     ok(!rseqagent_owns(past), "an offset past the span's last whole object is not a block");
     rseqagent_free(past); /* ignored: never cached, never handed out over the next span */
+    is_int(refused_frees(), refused + 2, "... as is one past the span's last object");
     int overlaps = 0;
     for (int i = 0; i < 2000; i++) {
         char *x = rseqagent_malloc(48);
@@ -73,6 +83,7 @@ static void foreign_and_double(void)
     void *q = rseqagent_malloc(300000);
     rseqagent_free(q);
     rseqagent_free(q); /* a double free of a large block: no live span starts there, refused */
+    is_int(refused_frees(), refused + 3, "... and a second free of a large block, once");
     void *a = rseqagent_malloc(300000), *b = rseqagent_malloc(300000);
     ok(a && b && a != b, "a double free of a large block is refused: no block handed out twice");
     rseqagent_free(a);

@@ -115,8 +115,10 @@ public final class ShimMemory {
     }
 
     /**
-     * Unsafe.reallocateMemory's contract over a shim block (size already
-     * checked non-negative): size 0 frees and answers 0; failure is the JDK's error.
+     * Unsafe.reallocateMemory's contract over an address in the shim's arena
+     * (size already checked non-negative): size 0 frees and answers 0; failure
+     * is the JDK's error, and an address that is not a block's start (where
+     * libc would abort the process) an IllegalArgumentException.
      */
     static long reallocateLikeUnsafe(long address, long size) {
         if (size == 0) {
@@ -125,6 +127,10 @@ public final class ShimMemory {
         }
         long moved = realloc(address, size);
         if (moved == 0) {
+            if (!JniMemory.owns(address)) {
+                throw new IllegalArgumentException("0x" + Long.toHexString(address)
+                        + " is not the start of a block rseq-agent's allocator handed out");
+            }
             throw new OutOfMemoryError("Unable to allocate " + size + " bytes");
         }
         return moved;

@@ -43,9 +43,9 @@ public final class AgentMonitor implements RseqAgentMXBean {
         return a;
     }
 
-    /** Called every second: keeps the peak of bytes in use. */
-    public void sample() {
-        allocatorFigures();
+    /** Called every second: keeps the peak of bytes in use; the figures read. */
+    long[] sample() {
+        return allocatorFigures();
     }
 
     OwnershipStats ownership() {
@@ -101,6 +101,11 @@ public final class AgentMonitor implements RseqAgentMXBean {
     @Override
     public long getFallbackOps() {
         return allocatorFigures()[Report.AS_FALLBACK_OPS];
+    }
+
+    @Override
+    public long getRefusedFrees() {
+        return allocatorFigures()[Report.AS_REFUSED_FREES];
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.rseqagent.tooling.diag;
 
+import dev.rseqagent.bootstrap.Report;
 import dev.rseqagent.tooling.log.OwnershipLog;
 import dev.rseqagent.tooling.options.AgentOption;
 import dev.rseqagent.tooling.options.AgentOptions;
@@ -41,6 +42,7 @@ public final class Diagnostics {
     private final Logger log;
     private boolean jmxPending;
     private final AtomicBoolean jfrPending = new AtomicBoolean();
+    private boolean refusedFreesSaid; // the drainer's thread only
 
     public Diagnostics(OwnershipLog ownership, Source source, AgentOptions options, Logger log) {
         this.monitor = new AgentMonitor(ownership.stats(), source, options);
@@ -78,7 +80,7 @@ public final class Diagnostics {
      * soon as JMX or JFR is in use.
      */
     public void tick() {
-        monitor.sample();
+        warnOfRefusedFrees(monitor.sample()[Report.AS_REFUSED_FREES]);
         if (jmxPending) {
             try {
                 if (!MBeanServerFactory.findMBeanServer(null).isEmpty()) {
@@ -98,6 +100,17 @@ public final class Diagnostics {
             } catch (Throwable t) {
                 jfrUnavailable(t);
             }
+        }
+    }
+
+    /** The first refused free says what it means, once; the exit summary and the MBean count them all. */
+    private void warnOfRefusedFrees(long refused) {
+        if (refused > 0 && !refusedFreesSaid) {
+            refusedFreesSaid = true;
+            log.warn("the allocator refused {} free(s) of addresses that are not the start of one of its blocks"
+                    + " (inside a block, already freed, or never handed out): a bug in the code that freed them,"
+                    + " which without the agent would have corrupted or aborted the process; RefusedFrees counts"
+                    + " them", refused);
         }
     }
 

@@ -38,6 +38,9 @@ final class ExitSummary {
                 .append(bytes(a[Report.AS_BYTES_COMMITTED])).append(" committed, ")
                 .append(a[Report.A_ABORTS]).append(" aborts, ")
                 .append(a[Report.AS_FALLBACK_OPS]).append(" fallback operations");
+        if (a[Report.AS_REFUSED_FREES] > 0) {
+            sb.append(", ").append(a[Report.AS_REFUSED_FREES]).append(" frees refused (not a block's start)");
+        }
     }
 
     static String bytes(long n) {

@@ -36,6 +36,9 @@ public interface RseqAgentMXBean {
     /** Allocations and frees of threads without usable rseq (locked central lists). */
     long getFallbackOps();
 
+    /** Frees refused: addresses that are not the start of a live block (interior, stale or repeated). */
+    long getRefusedFrees();
+
     /** Hits / (hits + misses), 0 before any allocation. */
     double getHitRate();
 

@@ -76,6 +76,7 @@ class DiagnosticsTest {
                 assertTrue(allocations + fallback >= 80_000 && frees + fallback >= 40_000,
                         allocations + " allocations, " + frees + " frees, " + fallback + " fallback operations");
                 assertTrue((Double) mbs.getAttribute(name, "HitRate") > 0.5, context);
+                assertEquals(0L, mbs.getAttribute(name, "RefusedFrees"), "the demo frees only what it allocated");
                 long inUse = (Long) mbs.getAttribute(name, "BytesInUse");
                 assertTrue(inUse >= 16 * 4096, "the 16 buffers the lingering demo holds: " + inUse + " B, " + context);
                 assertTrue((Long) mbs.getAttribute(name, "PeakBytesInUse") > 0, context);

@@ -89,6 +89,31 @@ public final class UnsafeApp {
         }
         check("unsafe.allocate.absurd", oom, "no OutOfMemoryError(Unable to allocate ...)");
         UNSAFE.freeMemory(0); // as the JDK: nothing
+        invalidAddresses();
+    }
+
+    /**
+     * Addresses that are not a block's start (undefined for the JDK; libc aborts
+     * on some): a free is refused and counted, a realloc is an IllegalArgumentException;
+     * the block itself is untouched.
+     */
+    private static void invalidAddresses() {
+        long p = UNSAFE.allocateMemory(64);
+        UNSAFE.putLong(p, 44);
+        long refused = Rseq.allocatorStats().refusedFrees();
+        UNSAFE.freeMemory(p + 8);
+        PlainMemory.free(UNSAFE, p + 16); // the JDK's freeMemory, guarded
+        check("unsafe.free.interior-refused", Rseq.allocatorStats().refusedFrees() == refused + 2
+                && UNSAFE.getLong(p) == 44, Rseq.allocatorStats());
+        String iae = null;
+        try {
+            UNSAFE.reallocateMemory(p + 8, 128);
+        } catch (IllegalArgumentException e) {
+            iae = e.getMessage();
+        }
+        check("unsafe.realloc.interior", iae != null && iae.endsWith(" is not the start of a block rseq-agent's"
+                + " allocator handed out") && UNSAFE.getLong(p) == 44, iae);
+        UNSAFE.freeMemory(p);
     }
 
     private static void cachesServeTheCalls() {
