@@ -222,6 +222,13 @@ enum rseqagent_cpu_stat {
  */
 int64_t rseqagent_reclaim(void);
 
+/*
+ * Whether rseqagent_reclaim can drain other CPUs' caches here: 0, or -errno
+ * from registering for membarrier's RSEQ command (ENOSYS/EINVAL: the kernel
+ * has none; EPERM: a seccomp filter). Registers once; cheap after that.
+ */
+int rseqagent_reclaim_supported(void);
+
 /* pre: out has RSEQAGENT_ALLOC_STATS slots. Exact only while no thread allocates. */
 int rseqagent_alloc_stats(int64_t *out);
 /* pre: out has RSEQAGENT_CPU_STATS slots; -EINVAL for region >= RSEQAGENT_AS_REGIONS. */

@@ -65,6 +65,11 @@ RSEQAGENT_EXPORT int rseqagent_alloc_stats(int64_t *out)
     return 0;
 }
 
+RSEQAGENT_EXPORT int rseqagent_reclaim_supported(void)
+{
+    return _rseqagent_cache_reclaim_supported();
+}
+
 RSEQAGENT_EXPORT int64_t rseqagent_reclaim(void)
 {
     int64_t drained = _rseqagent_cache_reclaim();

@@ -261,6 +261,11 @@ static int64_t drain_region(uint64_t cpu)
     return bytes;
 }
 
+int _rseqagent_cache_reclaim_supported(void)
+{
+    return _rseqagent_slab_reclaim_init();
+}
+
 /* Every region, busy or not (tests: it races the stop protocol against live users). */
 int64_t _rseqagent_cache_drain_all(void)
 {

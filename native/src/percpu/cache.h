@@ -28,6 +28,8 @@ int64_t _rseqagent_cache_cached(int cls);
 void _rseqagent_cache_stats(int64_t *misses, int64_t *overflows, int64_t *aborts, int64_t *fallback_ops);
 /* Drain idle regions' caches to the central lists; bytes drained or -errno. */
 int64_t _rseqagent_cache_reclaim(void);
+/* Whether the kernel lets _rseqagent_cache_reclaim stop other CPUs' sequences: 0 or -errno. */
+int _rseqagent_cache_reclaim_supported(void);
 /* Drain every region, busy or not; bytes drained (for tests of the stop protocol). */
 int64_t _rseqagent_cache_drain_all(void);
 /* Regions (CPUs or concurrency ids) the caches have; 0 before first use. */

@@ -26,6 +26,8 @@ final class Diagnosis {
     final Owner mainOwner;
     final Mode mainMode;
     final List<String> foreignOwners;
+    /** 0 if idle per-CPU caches can be drained (membarrier's RSEQ command), else its errno. */
+    final int reclaimErrno;
     /** Conclusions. */
     final String perThread;
     final List<String> advice;
@@ -45,6 +47,7 @@ final class Diagnosis {
         mainOwner = Owner.ofCode(main[Report.R_OWNER]);
         mainMode = Mode.ofCode(main[Report.R_MODE]);
         foreignOwners = Collections.unmodifiableList(plane.foreignOwners());
+        reclaimErrno = kernelErrno == 0 ? plane.reclaimErrno() : 0; // no rseq: no per-CPU caches to drain
         perThread = perThread();
         advice = Collections.unmodifiableList(advice());
     }
@@ -105,6 +108,11 @@ final class Diagnosis {
         if (kernelErrno == 0 && !mmCid) {
             out.add("The kernel has no rseq mm_cid (feature size " + featureSize + " < 28, before Linux 6.3):"
                     + " per-CPU caches are indexed by CPU number, one per possible CPU.");
+        }
+        if (reclaimErrno != 0) {
+            out.add("membarrier's RSEQ command fails with " + Errno.name(reclaimErrno) + " (a seccomp filter that"
+                    + " blocks membarrier, or a kernel before 5.10): idle per-CPU caches keep what they hold until"
+                    + " their CPU allocates again. Allow the membarrier system call to have them drained.");
         }
         if (!foreignOwners.isEmpty()) {
             out.add("Loaded libraries define __rseq_abi and may register rseq themselves: "

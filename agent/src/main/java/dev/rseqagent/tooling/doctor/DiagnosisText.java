@@ -17,6 +17,10 @@ final class DiagnosisText {
                 + (d.tunable != null ? " (GLIBC_TUNABLES glibc.pthread.rseq=" + d.tunable + ")" : ""));
         line(sb, "this thread", d.mainOwner + "/" + d.mainMode.label());
         line(sb, "__rseq_abi in", d.foreignOwners.isEmpty() ? "no loaded library" : String.join(", ", d.foreignOwners));
+        if (d.kernelErrno == 0) {
+            line(sb, "cache draining", d.reclaimErrno == 0 ? "idle per-CPU caches drained every second (membarrier RSEQ)"
+                    : "none: membarrier RSEQ fails with " + Errno.name(d.reclaimErrno));
+        }
         line(sb, "the agent would", d.perThread);
         for (String advice : d.advice) {
             sb.append("advice: ").append(advice).append('\n');

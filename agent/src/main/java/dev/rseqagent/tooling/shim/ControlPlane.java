@@ -53,6 +53,11 @@ public final class ControlPlane {
         return lib.reclaim();
     }
 
+    /** 0 if {@link #reclaim} can drain other CPUs' caches here, else the errno membarrier's RSEQ command gave. */
+    public int reclaimErrno() {
+        return -lib.reclaimSupported();
+    }
+
     /** Paths of the loaded libraries that define __rseq_abi. */
     public List<String> foreignOwners() {
         byte[] buf = new byte[16 * 1024];

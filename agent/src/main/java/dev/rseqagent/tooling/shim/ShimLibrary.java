@@ -17,6 +17,7 @@ final class ShimLibrary {
     private final Function counters;
     private final Function eventsDrain;
     private final Function reclaim;
+    private final Function reclaimSupported;
     private final Function owns;
     private final Function allocStats;
     private final Function cpuStats;
@@ -29,6 +30,7 @@ final class ShimLibrary {
         counters = library.getFunction("rseqagent_counters");
         eventsDrain = library.getFunction("rseqagent_events_drain");
         reclaim = library.getFunction("rseqagent_reclaim");
+        reclaimSupported = library.getFunction("rseqagent_reclaim_supported");
         owns = library.getFunction("rseqagent_owns");
         allocStats = library.getFunction("rseqagent_alloc_stats");
         cpuStats = library.getFunction("rseqagent_cpu_stats");
@@ -57,6 +59,10 @@ final class ShimLibrary {
 
     long reclaim() {
         return reclaim.invokeLong(new Object[0]);
+    }
+
+    int reclaimSupported() {
+        return reclaimSupported.invokeInt(new Object[0]);
     }
 
     boolean owns(long address) {

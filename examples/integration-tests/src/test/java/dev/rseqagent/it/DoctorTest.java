@@ -1,6 +1,7 @@
 package dev.rseqagent.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,18 @@ class DoctorTest {
         assertEquals("rseq", d.get("this_thread").get("mode").asText());
         assertTrue(d.get("agent_would").asText().contains("GLIBC/rseq"), d.toString());
         assertTrue(d.get("advice").toString().contains("tcmalloc"), "glibc >= 2.35 registering: the tcmalloc advice");
+        assertTrue(d.get("cache_draining").get("available").asBoolean(), d.toString());
+    }
+
+    /** membarrier blocked by a seccomp filter (older container runtimes): rseq is fine, idle caches are not drained. */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void membarrierBlockedKeepsIdleCaches(Jdk jdk) throws Exception {
+        JsonNode d = doctor(JvmRun.on(jdk).syscallBlocked("membarrier", "EPERM"), 0);
+        assertTrue(d.get("rseq_possible").asBoolean(), d.toString());
+        assertFalse(d.get("cache_draining").get("available").asBoolean(), d.toString());
+        assertEquals("EPERM", d.get("cache_draining").get("errno").asText(), d.toString());
+        assertTrue(d.get("advice").toString().contains("Allow the membarrier system call"), d.toString());
     }
 
     @ParameterizedTest
