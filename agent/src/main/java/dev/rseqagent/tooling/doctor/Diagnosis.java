@@ -109,10 +109,12 @@ final class Diagnosis {
             out.add("The kernel has no rseq mm_cid (feature size " + featureSize + " < 28, before Linux 6.3):"
                     + " per-CPU caches are indexed by CPU number, one per possible CPU.");
         }
-        if (reclaimErrno != 0) {
-            out.add("membarrier's RSEQ command fails with " + Errno.name(reclaimErrno) + " (a seccomp filter that"
-                    + " blocks membarrier, or a kernel before 5.10): idle per-CPU caches keep what they hold until"
-                    + " their CPU allocates again. Allow the membarrier system call to have them drained.");
+        if (reclaimErrno == 1) {
+            out.add("membarrier is blocked (EPERM), usually by a seccomp filter: idle per-CPU caches keep what they"
+                    + " hold until their CPU allocates again. Allow the membarrier system call to have them drained.");
+        } else if (reclaimErrno != 0) {
+            out.add("membarrier's RSEQ command fails with " + Errno.name(reclaimErrno) + " (a kernel before 5.10):"
+                    + " idle per-CPU caches keep what they hold until their CPU allocates again.");
         }
         if (!foreignOwners.isEmpty()) {
             out.add("Loaded libraries define __rseq_abi and may register rseq themselves: "
