@@ -81,7 +81,7 @@ class FailureModesTest {
         JvmRun.Result r = JvmRun.on(jdk).jvmArg("-Djava.io.tmpdir=" + notADirectory).env("XDG_CACHE_HOME", cache.toString())
                 .run(MapsApp.class);
         assertEquals(0, r.exitCode, r.describe());
-        assertEquals("SHIM_COPIES 1 [" + cache.resolve("rseq-agent-" + uid()),
+        assertEquals("SHIM_COPIES 1 [" + cache.resolve("rseq-agent-" + JvmRun.uid()),
                 r.stdoutLines().get(0).replaceAll("/librseqagent-[^\\]]*\\]$", ""), r.describe());
         assertEquals("NEW->GLIBC/rseq", ThreadOwnershipTest.single(r, "main", "premain").transition(), r.describe());
         assertFalse(r.stderr.contains("control plane is unavailable"), "JNA's library is beside the shim\n" + r.describe());
@@ -128,7 +128,7 @@ class FailureModesTest {
         JvmRun.Result r = JvmRun.on(jdk).jvmArg("-Duser.name=?").jvmArg("-Duser.home=?")
                 .jvmArg("-Djava.io.tmpdir=" + tmp).run(MapsApp.class);
         assertEquals(0, r.exitCode, r.describe());
-        assertTrue(r.stdoutLines().get(0).startsWith("SHIM_COPIES 1 [" + tmp.resolve("rseq-agent-" + uid()) + "/"),
+        assertTrue(r.stdoutLines().get(0).startsWith("SHIM_COPIES 1 [" + tmp.resolve("rseq-agent-" + JvmRun.uid()) + "/"),
                 r.describe());
         assertEquals("NEW->GLIBC/rseq", ThreadOwnershipTest.single(r, "main", "premain").transition(), r.describe());
     }
@@ -145,9 +145,5 @@ class FailureModesTest {
             assertEquals(List.of("rseq-agent-0"), files.map(f -> f.getFileName().toString()).collect(Collectors.toList()),
                     "the user id's probe file is gone\n" + r.describe());
         }
-    }
-
-    private static int uid() throws java.io.IOException {
-        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 }

@@ -105,11 +105,16 @@ final class JvmRun {
      * is really gone. Either way the JVM runs as uid 0 of its namespace.
      */
     JvmRun withoutProc() throws IOException {
-        boolean root = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+        boolean root = uid() == 0;
         launcher.addAll(root ? List.of("unshare", "--mount") : List.of("unshare", "--user", "--map-root-user", "--mount"));
         launcher.addAll(List.of("sh", "-c", "mount -t tmpfs none /proc && test ! -e /proc/self && exec \"$@\"", "sh"));
         // the launcher finds libjli through $ORIGIN, which the dynamic loader reads from /proc/self/exe
         return env("LD_LIBRARY_PATH", jdk.home.resolve("lib").toString());
+    }
+
+    /** The user id the tests run as (the owner of /proc/self). */
+    static int uid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     }
 
     static String ownerLib(String variant) {
