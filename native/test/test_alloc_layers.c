@@ -2,13 +2,16 @@
  * classes, arena spans (lookup, coalescing, zeroing, release, exhaustion of
  * a small arena) and the central lists (round trips, refused double and
  * foreign frees, four threads at once, fork). The arena is made small with
- * RSEQAGENT_ARENA_BYTES before the first arena call; a forked child checks
- * the default reservation first. */
+ * RSEQAGENT_ARENA_BYTES before the first arena call; forked children check
+ * the default reservation first, and what it takes under ulimit -v. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,6 +133,52 @@ static void test_default_arena(void)
     int status = 0;
     waitpid(child, &status, 0);
     ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "default arena: 1..64 GiB reserved, nothing committed");
+}
+
+/* Bytes this process has mapped (address space, what RLIMIT_AS counts). */
+static size_t mapped_now(void)
+{
+    FILE *f = fopen("/proc/self/statm", "re");
+    unsigned long long pages = 0;
+    if (!f || fscanf(f, "%llu", &pages) != 1)
+        pages = 0;
+    if (f)
+        fclose(f);
+    return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * Child: with headroom bytes of address space left under RLIMIT_AS, the arena
+ * is what it expects (-ENOMEM, or a power of two of at least 16 MiB and at
+ * most an eighth of the headroom) and the rest stays mappable. Exit 0 if so.
+ */
+static int limited_arena_child(size_t headroom, int expect_rc)
+{
+    struct rlimit lim = { .rlim_cur = mapped_now() + headroom, .rlim_max = RLIM_INFINITY };
+    if (lim.rlim_cur == headroom || setrlimit(RLIMIT_AS, &lim) != 0)
+        return 2;
+    int rc = _rseqagent_arena_init();
+    int64_t reserved, committed, in_spans;
+    _rseqagent_arena_stats(&reserved, &committed, &in_spans);
+    if (rc != expect_rc)
+        return 3;
+    if (rc == 0 && !(is_pow2((size_t)reserved) && reserved >= (16 << 20) && (size_t)reserved <= headroom / 8))
+        return 4;
+    size_t rest = headroom / 2; /* what the JVM maps after the agent's start: still there */
+    void *p = mmap(NULL, rest, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? 5 : 0;
+}
+
+static void test_arena_under_address_space_limit(size_t headroom, int expect_rc, const char *what)
+{
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0)
+        _exit(limited_arena_child(headroom, expect_rc));
+    int status = 0;
+    waitpid(child, &status, 0);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s (child exit %d)", what,
+       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
 static int span_is(const void *p, const void *start, size_t pages, int cls)
@@ -498,6 +547,10 @@ int main(void)
     test_size_classes();
     test_class_boundaries();
     test_default_arena();
+    test_arena_under_address_space_limit((size_t)1 << 30, 0,
+                                         "ulimit -v, 1 GiB left: an arena of at most 128 MiB, the rest left to the process");
+    test_arena_under_address_space_limit((size_t)64 << 20, -ENOMEM,
+                                         "ulimit -v, 64 MiB left: no arena rather than one the process needs");
     char bytes[32];
     snprintf(bytes, sizeof(bytes), "%zu", ARENA_BYTES);
     setenv("RSEQAGENT_ARENA_BYTES", bytes, 1);

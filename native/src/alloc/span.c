@@ -3,7 +3,11 @@
  *
  * The arena is a single MAP_NORESERVE mapping (64 GiB, halved on failure down
  * to 1 GiB); the kernel commits a page when it is first touched, so unused
- * reserve costs nothing. Test seam: RSEQAGENT_ARENA_BYTES=<bytes>, read once
+ * reserve costs nothing, except under an address-space limit (ulimit -v),
+ * which counts every reserved byte: there the arena takes at most an eighth
+ * of what the process has left (at least 16 MiB), so the JVM keeps room for
+ * its threads and heaps. Callers get NULL once the arena is full (the Java
+ * facade then uses the JDK's allocator). Test seam: RSEQAGENT_ARENA_BYTES=<bytes>, read once
  * at the first arena call, reserves exactly that much (rounded down to pages)
  * so a test can exhaust the arena.
  *
@@ -38,8 +42,11 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <time.h>
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -49,6 +56,8 @@
 
 #define ARENA_DEFAULT_BYTES ((size_t)64 << 30)
 #define ARENA_MIN_BYTES ((size_t)1 << 30)
+#define ARENA_LIMITED_MIN_BYTES ((size_t)16 << 20) /* under ulimit -v: less is not worth an arena */
+#define ARENA_SHARE_OF_HEADROOM 8                  /* under ulimit -v: an eighth of what is left */
 #define EXACT_LISTS 128u                 /* free spans of 1..128 pages: one list per length */
 #define NO_PAGE UINT32_MAX
 /* Free but committed pages kept for reuse before they go back to the OS. */
@@ -101,6 +110,38 @@ static int requested_bytes(size_t *bytes, int *exact)
     return 0;
 }
 
+/* Address space this process has mapped: /proc/self/statm, or half the limit where /proc is not mounted. */
+static size_t mapped_bytes(size_t limit)
+{
+    FILE *f = fopen("/proc/self/statm", "re");
+    unsigned long long pages = 0;
+    int read = f && fscanf(f, "%llu", &pages) == 1;
+    if (f)
+        fclose(f);
+    return read ? (size_t)pages * (size_t)sysconf(_SC_PAGESIZE) : limit / 2;
+}
+
+/*
+ * The most the arena (and its page map, 1/256 of it) may reserve under
+ * RLIMIT_AS, or SIZE_MAX without a limit: a share of what is left, so that
+ * what the JVM maps later (thread stacks, malloc arenas, metaspace) still fits.
+ */
+static size_t address_space_allowance(void)
+{
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_AS, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur >= SIZE_MAX)
+        return SIZE_MAX;
+    size_t limit = (size_t)lim.rlim_cur, used = mapped_bytes(limit);
+    size_t share = used < limit ? (limit - used) / ARENA_SHARE_OF_HEADROOM : 0;
+    return share - share / 256;
+}
+
+/* The largest power of two that is at most bytes (bytes > 0). */
+static size_t pow2_floor(size_t bytes)
+{
+    return (size_t)1 << (63 - __builtin_clzll((unsigned long long)bytes));
+}
+
 static void reserve_arena(void)
 {
     size_t bytes;
@@ -108,9 +149,18 @@ static void reserve_arena(void)
     arena_init_rc = requested_bytes(&bytes, &exact);
     if (arena_init_rc)
         return;
+    size_t least = ARENA_MIN_BYTES, allowance = exact ? SIZE_MAX : address_space_allowance();
+    if (allowance < bytes) {
+        if (allowance < ARENA_LIMITED_MIN_BYTES) {
+            arena_init_rc = -ENOMEM;
+            return;
+        }
+        bytes = pow2_floor(allowance);
+        least = ARENA_LIMITED_MIN_BYTES;
+    }
     void *base;
     while (!(base = map_noreserve(bytes))) {
-        if (exact || bytes / 2 < ARENA_MIN_BYTES) {
+        if (exact || bytes / 2 < least) {
             arena_init_rc = -ENOMEM;
             return;
         }
