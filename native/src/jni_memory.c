@@ -8,6 +8,7 @@
 #include <jni.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "alloc/alloc.h"
 #include "internal.h"
@@ -34,6 +35,19 @@ static jlong JNICALL jm_realloc(JNIEnv *env, jclass cls, jlong p, jlong size)
 {
     (void)env, (void)cls;
     return (jlong)(uintptr_t)rseqagent_realloc((void *)(uintptr_t)p, (size_t)size);
+}
+
+static jlong JNICALL jm_usable_size(JNIEnv *env, jclass cls, jlong p)
+{
+    (void)env, (void)cls;
+    return (jlong)rseqagent_usable_size((void *)(uintptr_t)p);
+}
+
+/* Where a block goes that the arena cannot hold and JNA's Native.malloc would have taken from libc. */
+static jlong JNICALL jm_libc_malloc(JNIEnv *env, jclass cls, jlong size)
+{
+    (void)env, (void)cls;
+    return (jlong)(uintptr_t)malloc((size_t)size);
 }
 
 static jboolean JNICALL jm_owns(JNIEnv *env, jclass cls, jlong p)
@@ -74,6 +88,8 @@ static const JNINativeMethod memory_methods[] = {
     { "calloc", "(J)J", (void *)jm_calloc },
     { "free", "(J)V", (void *)jm_free },
     { "realloc", "(JJ)J", (void *)jm_realloc },
+    { "usableSize", "(J)J", (void *)jm_usable_size },
+    { "libcMalloc", "(J)J", (void *)jm_libc_malloc },
     { "owns", "(J)Z", (void *)jm_owns },
     { "arena", "([J)V", (void *)jm_arena },
     { "entryPoints", "([J)V", (void *)jm_entry_points },

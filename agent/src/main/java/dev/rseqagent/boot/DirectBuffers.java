@@ -78,7 +78,7 @@ final class DirectBuffers {
         long address = ShimMemory.calloc(size);
         if (address == 0) {
             unreserve(size, capacity);
-            throw new OutOfMemoryError("Unable to allocate " + size + " bytes");
+            return ArenaFull.allocateDirect(capacity);
         }
         try {
             ByteBuffer buffer = (ByteBuffer) WRAP.invokeExact(address, capacity);

@@ -16,6 +16,12 @@ final class JniMemory {
 
     static native long realloc(long address, long size);
 
+    /** The usable size of a block of the shim's (0 for any other address). */
+    static native long usableSize(long address);
+
+    /** libc malloc, 0 on failure: where JNA's Native.malloc would have taken the block. */
+    static native long libcMalloc(long size);
+
     /** true if address is the start of a block of the shim's (handed out, or cached after a free). */
     static native boolean owns(long address);
 

@@ -116,9 +116,10 @@ public final class ShimMemory {
 
     /**
      * Unsafe.reallocateMemory's contract over an address in the shim's arena
-     * (size already checked non-negative): size 0 frees and answers 0; failure
-     * is the JDK's error, and an address that is not a block's start (where
-     * libc would abort the process) an IllegalArgumentException.
+     * (size already checked non-negative): size 0 frees and answers 0; a
+     * block the arena cannot hold moves to the JDK's memory; an address that
+     * is not a block's start (where libc would abort the process) is an
+     * IllegalArgumentException.
      */
     static long reallocateLikeUnsafe(long address, long size) {
         if (size == 0) {
@@ -131,8 +132,13 @@ public final class ShimMemory {
                 throw new IllegalArgumentException("0x" + Long.toHexString(address)
                         + " is not the start of a block rseq-agent's allocator handed out");
             }
-            throw new OutOfMemoryError("Unable to allocate " + size + " bytes");
+            return ArenaFull.unsafeReallocate(address, size);
         }
         return moved;
+    }
+
+    /** Allocations the arena could not hold, served by the JDK's allocator (libc for JNA) instead. */
+    public static long servedElsewhere() {
+        return ArenaFull.Count.SERVED_ELSEWHERE.get();
     }
 }

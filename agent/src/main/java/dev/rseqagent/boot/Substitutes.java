@@ -91,7 +91,7 @@ public final class Substitutes {
         ShimMemory.free(address);
     }
 
-    /** Unsafe.allocateMemory's contract over the shim: 0 bytes is address 0; failure is the JDK's error. */
+    /** Unsafe.allocateMemory's contract over the shim: 0 bytes is address 0; what the arena cannot hold, the JDK's. */
     private static long shimAllocate(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException();
@@ -100,10 +100,7 @@ public final class Substitutes {
             return 0;
         }
         long address = ShimMemory.malloc(bytes);
-        if (address == 0) {
-            throw new OutOfMemoryError("Unable to allocate " + bytes + " bytes");
-        }
-        return address;
+        return address != 0 ? address : ArenaFull.unsafeAllocate(bytes);
     }
 
     /** For {@code java.nio.ByteBuffer.allocateDirect(int)}. */
@@ -113,7 +110,11 @@ public final class Substitutes {
 
     /** For {@code com.sun.jna.Native.malloc(long)}: like C malloc, 0 on failure. */
     public static long jnaMalloc(long size) {
-        return size < 0 ? 0 : ShimMemory.malloc(size);
+        if (size < 0) {
+            return 0;
+        }
+        long address = ShimMemory.malloc(size);
+        return address != 0 ? address : ArenaFull.libcMalloc(size);
     }
 
     /** For {@code com.sun.jna.Native.free(long)}: a foreign address goes to libc free, as JNA's own does. */

@@ -145,6 +145,12 @@ public final class AgentMonitor implements RseqAgentMXBean {
     }
 
     @Override
+    public long getAllocationsServedElsewhere() {
+        Rewriting r = source.rewriting();
+        return r == null ? 0 : r.servedElsewhere();
+    }
+
+    @Override
     public long getDirectBuffersServed() {
         Rewriting r = source.rewriting();
         return r == null ? 0 : r.liveDirectBuffers();

@@ -43,6 +43,7 @@ public final class Diagnostics {
     private boolean jmxPending;
     private final AtomicBoolean jfrPending = new AtomicBoolean();
     private boolean refusedFreesSaid; // the drainer's thread only
+    private boolean fullArenaSaid; // the drainer's thread only
 
     public Diagnostics(OwnershipLog ownership, Source source, AgentOptions options, Logger log) {
         this.monitor = new AgentMonitor(ownership.stats(), source, options);
@@ -80,7 +81,9 @@ public final class Diagnostics {
      * soon as JMX or JFR is in use.
      */
     public void tick() {
-        warnOfRefusedFrees(monitor.sample()[Report.AS_REFUSED_FREES]);
+        long[] figures = monitor.sample();
+        warnOfRefusedFrees(figures[Report.AS_REFUSED_FREES]);
+        warnOfFullArena(figures[Report.AS_BYTES_RESERVED]);
         if (jmxPending) {
             try {
                 if (!MBeanServerFactory.findMBeanServer(null).isEmpty()) {
@@ -111,6 +114,18 @@ public final class Diagnostics {
                     + " (inside a block, already freed, or never handed out): a bug in the code that freed them,"
                     + " which without the agent would have corrupted or aborted the process; RefusedFrees counts"
                     + " them", refused);
+        }
+    }
+
+    /** The first allocation the arena could not hold says so, once; the rest are counted. */
+    private void warnOfFullArena(long reserved) {
+        long elsewhere = monitor.getAllocationsServedElsewhere();
+        if (elsewhere > 0 && !fullArenaSaid) {
+            fullArenaSaid = true;
+            log.warn("the allocator's arena ({} of address space) is full: {} rewritten allocation(s) were served by"
+                    + " the JDK's allocator instead, as without the agent; under ulimit -v the arena takes an eighth"
+                    + " of the address space left at start-up; AllocationsServedElsewhere counts them",
+                    ExitSummary.bytes(reserved), elsewhere);
         }
     }
 

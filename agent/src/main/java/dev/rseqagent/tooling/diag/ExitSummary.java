@@ -27,6 +27,10 @@ final class ExitSummary {
         }
         sb.append("\n  rewriting: ")
                 .append(rewriting == null ? "off (" + source.rewritingOff() + ")" : rewriting.summary());
+        long elsewhere = monitor.getAllocationsServedElsewhere();
+        if (elsewhere > 0) {
+            sb.append(", ").append(elsewhere).append(" allocations served by the JDK (the allocator's arena was full)");
+        }
         return sb.toString();
     }
 
@@ -50,7 +54,10 @@ final class ExitSummary {
         if (n < 1024 * 1024) {
             return oneDecimal(n / 1024.0) + " KiB";
         }
-        return oneDecimal(n / (1024.0 * 1024)) + " MiB";
+        if (n < 1024L * 1024 * 1024) {
+            return oneDecimal(n / (1024.0 * 1024)) + " MiB";
+        }
+        return oneDecimal(n / (1024.0 * 1024 * 1024)) + " GiB";
     }
 
     /** {@code x} (finite, not negative) rounded half up to one decimal: "12.3". */

@@ -53,6 +53,12 @@ public interface RseqAgentMXBean {
 
     long getBytesReserved();
 
+    /**
+     * Rewritten allocations the allocator's arena could not hold (full, or
+     * small under ulimit -v), served by the JDK's allocator (libc for JNA) instead.
+     */
+    long getAllocationsServedElsewhere();
+
     /** Direct buffers from rewritten allocateDirect calls, still alive. */
     long getDirectBuffersServed();
 

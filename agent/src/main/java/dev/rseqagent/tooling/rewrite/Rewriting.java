@@ -59,6 +59,11 @@ public final class Rewriting {
         return ShimMemory.liveDirectBytes();
     }
 
+    /** Allocations the shim's arena could not hold, served by the JDK's allocator (libc for JNA) instead. */
+    public long servedElsewhere() {
+        return ShimMemory.servedElsewhere();
+    }
+
     /** One line for the exit summary: call sites and classes rewritten, skipped, failed. */
     public String summary() {
         return summary.get();

@@ -19,6 +19,8 @@ class ExitSummaryTest {
         assertEquals("83.0 MiB", ExitSummary.bytes(83L << 20));
         assertEquals("1023 B", ExitSummary.bytes(1023));
         assertEquals("1024.0 KiB", ExitSummary.bytes((1L << 20) - 1), "rounds up within its unit");
+        assertEquals("64.0 GiB", ExitSummary.bytes(64L << 30));
+        assertEquals("1.5 GiB", ExitSummary.bytes(3L << 29));
     }
 
     @Test

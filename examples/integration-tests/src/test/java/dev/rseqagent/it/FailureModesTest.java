@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rseqagent.it.alloc.ArenaFullApp;
 import dev.rseqagent.it.alloc.UnsafeApp;
 import dev.rseqagent.it.apps.MapsApp;
 import dev.rseqagent.it.apps.ThreadsApp;
@@ -131,6 +132,22 @@ class FailureModesTest {
         assertTrue(r.stdoutLines().get(0).startsWith("SHIM_COPIES 1 [" + tmp.resolve("rseq-agent-" + JvmRun.uid()) + "/"),
                 r.describe());
         assertEquals("NEW->GLIBC/rseq", ThreadOwnershipTest.single(r, "main", "premain").transition(), r.describe());
+    }
+
+    /**
+     * Under ulimit -v every reserved byte counts: with 1 GiB left after the JVM's own reservations, the agent's
+     * arena must leave the JVM room for its threads, and what the arena cannot hold goes to the JDK.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void anAddressSpaceLimitLeavesTheJvmItsRoom(Jdk jdk) throws Exception {
+        JvmRun.Result sized = JvmRun.on(jdk).withoutAgent().jvmArg("-Xmx256m").run(ArenaFullApp.class, "vmsize");
+        assertEquals(0, sized.exitCode, sized.describe());
+        long vmKib = Long.parseLong(sized.stdout.replaceAll("(?s).*VMSIZE (\\d+).*", "$1"));
+        JvmRun.Result r = JvmRun.on(jdk).addressSpaceLimit(vmKib + (1 << 20)).agentArgs(RewritingTest.ALLOC)
+                .jvmArg("-Xmx256m").run(ArenaFullApp.class, "limited");
+        RewritingTest.assertChecksPassing(r, 3);
+        assertFalse(r.stderr.contains("ERROR"), r.describe());
     }
 
     /** No /proc (a chroot, a minimal sandbox): the user id comes from a file the agent makes, and all else works. */

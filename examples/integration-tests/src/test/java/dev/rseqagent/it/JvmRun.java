@@ -98,6 +98,12 @@ final class JvmRun {
         return this;
     }
 
+    /** Runs the JVM under ulimit -v (RLIMIT_AS) of this many KiB. */
+    JvmRun addressSpaceLimit(long kib) {
+        launcher.addAll(List.of("sh", "-c", "ulimit -v " + kib + " && exec \"$@\"", "sh"));
+        return this;
+    }
+
     /**
      * Runs the JVM with nothing mounted on /proc (as in a chroot or a minimal
      * sandbox): a mount namespace of its own (for a user other than root, in a

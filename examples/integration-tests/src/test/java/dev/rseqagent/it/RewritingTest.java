@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rseqagent.it.alloc.AotTrainedApp;
+import dev.rseqagent.it.alloc.ArenaFullApp;
 import dev.rseqagent.it.alloc.DirectApp;
 import dev.rseqagent.it.alloc.EarlyAllocating;
 import dev.rseqagent.it.alloc.JnaApp;
@@ -109,6 +110,24 @@ class RewritingTest {
     @MethodSource("dev.rseqagent.it.Jdk#all")
     void crossBoundaryFreesWithNativeMemoryTracking(Jdk jdk) throws Exception {
         assertChecksPass(JvmRun.on(jdk).agentArgs(ALLOC).jvmArg("-XX:NativeMemoryTracking=summary").run(UnsafeApp.class));
+    }
+
+    /**
+     * What the allocator's arena cannot hold (here a 32 MiB arena) is served as without the agent: by the JDK's
+     * Unsafe, its allocateDirect, libc for JNA; frees and reallocs send each block back to its allocator (NMT would
+     * abort the JVM on a wrong one), and once blocks are freed the arena serves again. One WARN line, a count.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void whatTheArenaCannotHoldTheJdkServes(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).agentArgs(ALLOC + ",jna=on").env("RSEQAGENT_ARENA_BYTES", "33554432")
+                .jvmArg("-XX:NativeMemoryTracking=summary").classPath(System.getProperty("it.jnaJar"))
+                .run(ArenaFullApp.class, "full");
+        assertChecksPassing(r, 11);
+        assertEquals(1, r.stderr.split("the allocator's arena \\(32.0 MiB of address space\\) is full", -1).length - 1,
+                r.describe());
+        assertTrue(Pattern.compile("classes[^\n]*, \\d+ allocations served by the JDK \\(the allocator's arena was full\\)")
+                .matcher(r.stderr).find(), r.describe());
     }
 
     @ParameterizedTest
