@@ -197,7 +197,9 @@ enum rseqagent_alloc_stat {
     RSEQAGENT_AS_FALLBACK_OPS = 5,    /* allocations and frees by threads without usable rseq */
     RSEQAGENT_AS_REFUSED_FREES = 6,   /* frees refused: not a block's start (an interior or stale
                                          address), or a second free the central lists or spans saw */
-    RSEQAGENT_ALLOC_STATS = 7,
+    RSEQAGENT_AS_LARGE_ALLOCS = 7,    /* blocks over 256 KiB (spans of their own) handed out, since the start */
+    RSEQAGENT_AS_LARGE_FREES = 8,     /* and freed */
+    RSEQAGENT_ALLOC_STATS = 9,
 };
 
 /* One per-CPU region's figures, indexed as below. */

@@ -10,12 +10,13 @@
 #include "internal.h"
 #include "percpu/cache.h"
 
-static _Atomic int64_t large_bytes;
+static _Atomic int64_t large_bytes, large_allocs, large_frees;
 static _Atomic int64_t refused_by_api;
 
 void _rseqagent_stats_large(int64_t delta)
 {
     atomic_fetch_add_explicit(&large_bytes, delta, memory_order_relaxed);
+    atomic_fetch_add_explicit(delta > 0 ? &large_allocs : &large_frees, 1, memory_order_relaxed);
 }
 
 void _rseqagent_stats_refused_free(void)
@@ -62,6 +63,8 @@ RSEQAGENT_EXPORT int rseqagent_alloc_stats(int64_t *out)
     out[RSEQAGENT_AS_FALLBACK_OPS] = fallback;
     out[RSEQAGENT_AS_REFUSED_FREES] = _rseqagent_central_refused_frees() + _rseqagent_span_refused_frees() +
                                       atomic_load_explicit(&refused_by_api, memory_order_relaxed);
+    out[RSEQAGENT_AS_LARGE_ALLOCS] = atomic_load_explicit(&large_allocs, memory_order_relaxed);
+    out[RSEQAGENT_AS_LARGE_FREES] = atomic_load_explicit(&large_frees, memory_order_relaxed);
     return 0;
 }
 

@@ -52,12 +52,19 @@ int main(void)
     ok(cpu[RSEQAGENT_CS_OVERFLOWS] >= 1, "spills counted (%lld)", (long long)cpu[RSEQAGENT_CS_OVERFLOWS]);
     is_int(cpu[RSEQAGENT_CS_BYTES_CACHED], all[RSEQAGENT_AS_BYTES_CACHED], "regions' cached bytes add up");
 
-    void *big = rseqagent_malloc(3 << 20);
+    is_int(all[RSEQAGENT_AS_LARGE_ALLOCS] + all[RSEQAGENT_AS_LARGE_FREES], 0, "no large block yet");
+    void *big = rseqagent_malloc(3 << 20), *bigger = rseqagent_malloc(5 << 20);
     rseqagent_alloc_stats(all);
-    is_int(all[RSEQAGENT_AS_BYTES_IN_USE], 3 << 20, "a large block is in use");
+    is_int(all[RSEQAGENT_AS_BYTES_IN_USE], 8 << 20, "two large blocks are in use");
+    is_int(all[RSEQAGENT_AS_LARGE_ALLOCS], 2, "and counted");
     rseqagent_free(big);
     rseqagent_alloc_stats(all);
+    is_int(all[RSEQAGENT_AS_LARGE_FREES], 1, "a large free counted");
+    rseqagent_free(bigger);
+    rseqagent_free(big); /* a second free: refused, not counted as a free */
+    rseqagent_alloc_stats(all);
     is_int(all[RSEQAGENT_AS_BYTES_IN_USE], 0, "and freed");
+    is_int(all[RSEQAGENT_AS_LARGE_FREES], 2, "every large free counted once");
     is_int(rseqagent_cpu_stats((uint32_t)all[RSEQAGENT_AS_REGIONS], cpu), -22, "a region past the last is EINVAL");
     return tap_done();
 }

@@ -55,7 +55,9 @@ public final class Report {
     public static final int AS_REGIONS = 4;
     public static final int AS_FALLBACK_OPS = 5;
     public static final int AS_REFUSED_FREES = 6;
-    public static final int ALLOC_STATS = 7;
+    public static final int AS_LARGE_ALLOCS = 7;
+    public static final int AS_LARGE_FREES = 8;
+    public static final int ALLOC_STATS = 9;
 
     public static final int CS_HITS = 0;
     public static final int CS_MISSES = 1;

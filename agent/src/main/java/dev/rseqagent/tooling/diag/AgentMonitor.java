@@ -69,13 +69,22 @@ public final class AgentMonitor implements RseqAgentMXBean {
 
     @Override
     public long getAllocations() {
-        long[] a = allocatorFigures();
-        return a[Report.A_HITS] + a[Report.A_MISSES];
+        return allocations(allocatorFigures());
+    }
+
+    /** Blocks handed out by the per-CPU caches (hits and refills) and large blocks. */
+    static long allocations(long[] a) {
+        return a[Report.A_HITS] + a[Report.A_MISSES] + a[Report.AS_LARGE_ALLOCS];
+    }
+
+    /** Blocks taken back by the per-CPU caches and large blocks freed. */
+    static long frees(long[] a) {
+        return a[Report.A_FREES] + a[Report.AS_LARGE_FREES];
     }
 
     @Override
     public long getFrees() {
-        return allocatorFigures()[Report.A_FREES];
+        return frees(allocatorFigures());
     }
 
     @Override

@@ -35,8 +35,8 @@ final class ExitSummary {
     }
 
     private static void allocator(StringBuilder sb, long[] a, long peakBytesInUse) {
-        sb.append(a[Report.A_HITS] + a[Report.A_MISSES])
-                .append(" allocations, ").append(a[Report.A_FREES]).append(" frees, hit rate ")
+        sb.append(AgentMonitor.allocations(a))
+                .append(" allocations, ").append(AgentMonitor.frees(a)).append(" frees, hit rate ")
                 .append(oneDecimal(100 * AgentMonitor.hitRate(a))).append("%, peak ")
                 .append(bytes(peakBytesInUse)).append(" in use (sampled), ")
                 .append(bytes(a[Report.AS_BYTES_COMMITTED])).append(" committed, ")

@@ -107,8 +107,8 @@ final class JfrEvents implements TransitionListener {
         e.bytesInUse = a[Report.AS_BYTES_IN_USE];
         e.bytesCached = a[Report.AS_BYTES_CACHED];
         e.bytesCommitted = a[Report.AS_BYTES_COMMITTED];
-        e.allocations = a[Report.A_HITS] + a[Report.A_MISSES];
-        e.frees = a[Report.A_FREES];
+        e.allocations = AgentMonitor.allocations(a);
+        e.frees = AgentMonitor.frees(a);
         e.hitRate = AgentMonitor.hitRate(a);
         e.aborts = a[Report.A_ABORTS];
         e.fallbackOps = a[Report.AS_FALLBACK_OPS];

@@ -18,10 +18,10 @@ public interface RseqAgentMXBean {
     /** Threads seen since start. */
     long getThreadsSeen();
 
-    /** Allocations served by the per-CPU caches (hits, and refills that served one). */
+    /** Blocks handed out: by the per-CPU caches (hits, and refills that served one), and blocks over 256 KiB. */
     long getAllocations();
 
-    /** Frees taken by the per-CPU caches. */
+    /** Blocks freed: into the per-CPU caches, and blocks over 256 KiB. */
     long getFrees();
 
     long getCacheHits();

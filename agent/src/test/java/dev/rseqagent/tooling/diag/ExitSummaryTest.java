@@ -85,10 +85,12 @@ class ExitSummaryTest {
         a[Report.A_HITS] = 979;
         a[Report.A_MISSES] = 21;
         a[Report.A_FREES] = 400;
+        a[Report.AS_LARGE_ALLOCS] = 5; // large blocks count as allocations and frees, not in the hit rate
+        a[Report.AS_LARGE_FREES] = 3;
         a[Report.AS_BYTES_IN_USE] = 3 << 20;
         a[Report.AS_BYTES_COMMITTED] = 4 << 20;
         a[Report.AS_FALLBACK_OPS] = 2;
-        assertTrue(render(a).contains("\n  allocator: 1000 allocations, 400 frees, hit rate 97.9%, peak 3.0 MiB in use"
+        assertTrue(render(a).contains("\n  allocator: 1005 allocations, 403 frees, hit rate 97.9%, peak 3.0 MiB in use"
                 + " (sampled), 4.0 MiB committed, 0 aborts, 2 fallback operations\n"), render(a));
     }
 }

@@ -166,8 +166,8 @@ class DiagnosticsTest {
         assertEquals(0, r.exitCode, r.describe());
         Matcher m = Pattern.compile("INFO rseq-agent summary:\\n"
                 + "  threads:   (\\d+) seen, (\\d+) transitions; live by owner/mode \\{[^}]*GLIBC/rseq=\\d+[^}]*\\}\\n"
-                + "  allocator: (\\d+) allocations, (\\d+) frees, hit rate ([0-9.]+)%, peak ([0-9.]+ [KM]?i?B) in use \\(sampled\\), "
-                + "[0-9.]+ [KM]?i?B committed, \\d+ aborts, (\\d+) fallback operations\\n"
+                + "  allocator: (\\d+) allocations, (\\d+) frees, hit rate ([0-9.]+)%, peak ([0-9.]+ [KMG]?i?B) in use \\(sampled\\), "
+                + "[0-9.]+ [KMG]?i?B committed, \\d+ aborts, (\\d+) fallback operations\\n"
                 + "  rewriting: rewrote 4 allocation call sites in 1 classes; 0 classes skipped").matcher(r.stderr);
         assertTrue(m.find(), r.describe());
         assertTrue(Integer.parseInt(m.group(1)) >= 5, m.group());

@@ -128,6 +128,10 @@ class RewritingTest {
                 r.describe());
         assertTrue(Pattern.compile("classes[^\n]*, \\d+ allocations served by the JDK \\(the allocator's arena was full\\)")
                 .matcher(r.stderr).find(), r.describe());
+        // the 1 MiB blocks the arena held are large blocks: counted as allocations and frees too
+        Matcher counts = Pattern.compile("allocator: (\\d+) allocations, (\\d+) frees").matcher(r.stderr);
+        assertTrue(counts.find() && Long.parseLong(counts.group(1)) >= 30 && Long.parseLong(counts.group(2)) >= 30,
+                r.describe());
     }
 
     @ParameterizedTest
