@@ -135,27 +135,27 @@ static void test_default_arena(void)
     ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "default arena: 1..64 GiB reserved, nothing committed");
 }
 
-/* Bytes this process has mapped (address space, what RLIMIT_AS counts). */
-static size_t mapped_now(void)
+/* What the limit counts now: all mapped bytes (RLIMIT_AS) or private writable ones (RLIMIT_DATA); 0 if unknown. */
+static size_t counted_now(int resource)
 {
     FILE *f = fopen("/proc/self/statm", "re");
-    unsigned long long pages = 0;
-    if (!f || fscanf(f, "%llu", &pages) != 1)
-        pages = 0;
+    unsigned long long v[6] = { 0 };
+    if (!f || fscanf(f, "%llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+        v[0] = v[5] = 0;
     if (f)
         fclose(f);
-    return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
+    return (size_t)(resource == RLIMIT_AS ? v[0] : v[5]) * (size_t)sysconf(_SC_PAGESIZE);
 }
 
 /*
- * Child: with headroom bytes of address space left under RLIMIT_AS, the arena
- * is what it expects (-ENOMEM, or a power of two of at least 16 MiB and at
- * most an eighth of the headroom) and the rest stays mappable. Exit 0 if so.
+ * Child: with headroom bytes left under the limit, the arena is what it
+ * expects (-ENOMEM, or a power of two of at least 16 MiB and at most an eighth
+ * of the headroom) and the rest stays mappable. Exit 0 if so.
  */
-static int limited_arena_child(size_t headroom, int expect_rc)
+static int limited_arena_child(int resource, size_t headroom, int expect_rc)
 {
-    struct rlimit lim = { .rlim_cur = mapped_now() + headroom, .rlim_max = RLIM_INFINITY };
-    if (lim.rlim_cur == headroom || setrlimit(RLIMIT_AS, &lim) != 0)
+    struct rlimit lim = { .rlim_cur = counted_now(resource) + headroom, .rlim_max = RLIM_INFINITY };
+    if (lim.rlim_cur == headroom || setrlimit(resource, &lim) != 0)
         return 2;
     int rc = _rseqagent_arena_init();
     int64_t reserved, committed, in_spans;
@@ -169,12 +169,12 @@ static int limited_arena_child(size_t headroom, int expect_rc)
     return p == MAP_FAILED ? 5 : 0;
 }
 
-static void test_arena_under_address_space_limit(size_t headroom, int expect_rc, const char *what)
+static void test_arena_under_limit(int resource, size_t headroom, int expect_rc, const char *what)
 {
     fflush(stdout);
     pid_t child = fork();
     if (child == 0)
-        _exit(limited_arena_child(headroom, expect_rc));
+        _exit(limited_arena_child(resource, headroom, expect_rc));
     int status = 0;
     waitpid(child, &status, 0);
     ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s (child exit %d)", what,
@@ -547,10 +547,12 @@ int main(void)
     test_size_classes();
     test_class_boundaries();
     test_default_arena();
-    test_arena_under_address_space_limit((size_t)1 << 30, 0,
-                                         "ulimit -v, 1 GiB left: an arena of at most 128 MiB, the rest left to the process");
-    test_arena_under_address_space_limit((size_t)64 << 20, -ENOMEM,
-                                         "ulimit -v, 64 MiB left: no arena rather than one the process needs");
+    test_arena_under_limit(RLIMIT_AS, (size_t)1 << 30, 0,
+                           "ulimit -v, 1 GiB left: an arena of at most 128 MiB, the rest left to the process");
+    test_arena_under_limit(RLIMIT_AS, (size_t)64 << 20, -ENOMEM,
+                           "ulimit -v, 64 MiB left: no arena rather than one the process needs");
+    test_arena_under_limit(RLIMIT_DATA, (size_t)1 << 30, 0,
+                           "ulimit -d, 1 GiB left: an arena of at most 128 MiB, the rest left to the process");
     char bytes[32];
     snprintf(bytes, sizeof(bytes), "%zu", ARENA_BYTES);
     setenv("RSEQAGENT_ARENA_BYTES", bytes, 1);

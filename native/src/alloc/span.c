@@ -3,13 +3,13 @@
  *
  * The arena is a single MAP_NORESERVE mapping (64 GiB, halved on failure down
  * to 1 GiB); the kernel commits a page when it is first touched, so unused
- * reserve costs nothing, except under an address-space limit (ulimit -v),
- * which counts every reserved byte: there the arena takes at most an eighth
- * of what the process has left (at least 16 MiB), so the JVM keeps room for
- * its threads and heaps. Callers get NULL once the arena is full (the Java
- * facade then uses the JDK's allocator). Test seam: RSEQAGENT_ARENA_BYTES=<bytes>, read once
- * at the first arena call, reserves exactly that much (rounded down to pages)
- * so a test can exhaust the arena.
+ * reserve costs nothing, except under an address-space or data limit
+ * (ulimit -v, ulimit -d), which count every reserved byte: there the arena
+ * takes at most an eighth of what the process has left (at least 16 MiB), so
+ * the JVM keeps room for its threads and heaps. Callers get NULL once the
+ * arena is full (the Java facade then uses the JDK's allocator). Test seam:
+ * RSEQAGENT_ARENA_BYTES=<bytes>, read once at the first arena call, reserves
+ * exactly that much (rounded down to pages) so a test can exhaust the arena.
  *
  * A page map (one entry per arena page, also MAP_NORESERVE) describes spans:
  *   live span: every page's entry names the span (start, pages, cls), so a
@@ -110,30 +110,44 @@ static int requested_bytes(size_t *bytes, int *exact)
     return 0;
 }
 
-/* Address space this process has mapped: /proc/self/statm, or half the limit where /proc is not mounted. */
-static size_t mapped_bytes(size_t limit)
+/*
+ * What a limit counts now, from /proc/self/statm: the whole address space
+ * (RLIMIT_AS: its first field) or private writable mappings (RLIMIT_DATA: its
+ * sixth, data and stack). Where /proc is not mounted, half the limit.
+ */
+static size_t counted_bytes(int resource, size_t limit)
 {
     FILE *f = fopen("/proc/self/statm", "re");
-    unsigned long long pages = 0;
-    int read = f && fscanf(f, "%llu", &pages) == 1;
+    unsigned long long size = 0, resident, shared, text, lib, data = 0;
+    int read = f && fscanf(f, "%llu %llu %llu %llu %llu %llu", &size, &resident, &shared, &text, &lib, &data) == 6;
     if (f)
         fclose(f);
-    return read ? (size_t)pages * (size_t)sysconf(_SC_PAGESIZE) : limit / 2;
+    if (!read)
+        return limit / 2;
+    return (size_t)(resource == RLIMIT_AS ? size : data) * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* An eighth of what is left under this limit, or SIZE_MAX without one. */
+static size_t share_left_under(int resource)
+{
+    struct rlimit lim;
+    if (getrlimit(resource, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur >= SIZE_MAX)
+        return SIZE_MAX;
+    size_t limit = (size_t)lim.rlim_cur, used = counted_bytes(resource, limit);
+    return used < limit ? (limit - used) / ARENA_SHARE_OF_HEADROOM : 0;
 }
 
 /*
  * The most the arena (and its page map, 1/256 of it) may reserve under
- * RLIMIT_AS, or SIZE_MAX without a limit: a share of what is left, so that
- * what the JVM maps later (thread stacks, malloc arenas, metaspace) still fits.
+ * ulimit -v (RLIMIT_AS) and ulimit -d (RLIMIT_DATA, which counts private
+ * writable mappings, reserved or not): a share of what is left, so that what
+ * the JVM maps later (thread stacks, malloc arenas, metaspace) still fits.
  */
 static size_t address_space_allowance(void)
 {
-    struct rlimit lim;
-    if (getrlimit(RLIMIT_AS, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur >= SIZE_MAX)
-        return SIZE_MAX;
-    size_t limit = (size_t)lim.rlim_cur, used = mapped_bytes(limit);
-    size_t share = used < limit ? (limit - used) / ARENA_SHARE_OF_HEADROOM : 0;
-    return share - share / 256;
+    size_t as = share_left_under(RLIMIT_AS), data = share_left_under(RLIMIT_DATA);
+    size_t share = as < data ? as : data;
+    return share == SIZE_MAX ? SIZE_MAX : share - share / 256;
 }
 
 /* The largest power of two that is at most bytes (bytes > 0). */

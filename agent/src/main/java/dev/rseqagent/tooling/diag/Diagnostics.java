@@ -123,7 +123,7 @@ public final class Diagnostics {
         if (elsewhere > 0 && !fullArenaSaid) {
             fullArenaSaid = true;
             log.warn("the allocator's arena ({} of address space) is full: {} rewritten allocation(s) were served by"
-                    + " the JDK's allocator instead, as without the agent; under ulimit -v the arena takes an eighth"
+                    + " the JDK's allocator instead, as without the agent; under ulimit -v or -d the arena takes an eighth"
                     + " of the address space left at start-up; AllocationsServedElsewhere counts them",
                     ExitSummary.bytes(reserved), elsewhere);
         }

@@ -72,7 +72,7 @@ final class BootFacade {
         static Class<?> initialise(String path) throws ClassNotFoundException {
             FacadeConfig.requestPath(path);
             if (!ShimMemory.ready()) {
-                throw new IllegalStateException("the shim could not reserve its allocator's arena: under ulimit -v"
+                throw new IllegalStateException("the shim could not reserve its allocator's arena: under ulimit -v or -d"
                         + " it takes an eighth of the address space left, and needs at least 16 MiB");
             }
             if (path.equals("ffm") && ShimMemory.enableFfm() != null) { // asked for: built now, on premain's thread

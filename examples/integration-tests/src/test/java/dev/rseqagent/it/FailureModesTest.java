@@ -135,19 +135,22 @@ class FailureModesTest {
     }
 
     /**
-     * Under ulimit -v every reserved byte counts: with 1 GiB left after the JVM's own reservations, the agent's
-     * arena must leave the JVM room for its threads, and what the arena cannot hold goes to the JDK.
+     * Under ulimit -v (address space) or ulimit -d (private writable mappings) every reserved byte counts: with
+     * 1 GiB left after the JVM's own reservations, the agent's arena must leave the JVM room for its threads, and
+     * what the arena cannot hold goes to the JDK.
      */
     @ParameterizedTest
     @MethodSource("dev.rseqagent.it.Jdk#all")
-    void anAddressSpaceLimitLeavesTheJvmItsRoom(Jdk jdk) throws Exception {
-        JvmRun.Result sized = JvmRun.on(jdk).withoutAgent().jvmArg("-Xmx256m").run(ArenaFullApp.class, "vmsize");
+    void aMemoryLimitLeavesTheJvmItsRoom(Jdk jdk) throws Exception {
+        JvmRun.Result sized = JvmRun.on(jdk).withoutAgent().jvmArg("-Xmx256m").run(ArenaFullApp.class, "sizes");
         assertEquals(0, sized.exitCode, sized.describe());
-        long vmKib = Long.parseLong(sized.stdout.replaceAll("(?s).*VMSIZE (\\d+).*", "$1"));
-        JvmRun.Result r = JvmRun.on(jdk).addressSpaceLimit(vmKib + (1 << 20)).agentArgs(RewritingTest.ALLOC)
-                .jvmArg("-Xmx256m").run(ArenaFullApp.class, "limited");
-        RewritingTest.assertChecksPassing(r, 3);
-        assertFalse(r.stderr.contains("ERROR"), r.describe());
+        for (String[] limit : new String[][] {{"-v", "VmSize"}, {"-d", "VmData"}}) {
+            long kib = Long.parseLong(sized.stdout.replaceAll("(?s).*" + limit[1] + ":\\s*(\\d+) kB.*", "$1"));
+            JvmRun.Result r = JvmRun.on(jdk).ulimit(limit[0], kib + (1 << 20)).agentArgs(RewritingTest.ALLOC)
+                    .jvmArg("-Xmx256m").run(ArenaFullApp.class, "limited");
+            RewritingTest.assertChecksPassing(r, 3);
+            assertFalse(r.stderr.contains("ERROR"), r.describe());
+        }
     }
 
     /** No /proc (a chroot, a minimal sandbox): the user id comes from a file the agent makes, and all else works. */

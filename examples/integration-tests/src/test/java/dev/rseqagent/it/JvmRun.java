@@ -98,9 +98,9 @@ final class JvmRun {
         return this;
     }
 
-    /** Runs the JVM under ulimit -v (RLIMIT_AS) of this many KiB. */
-    JvmRun addressSpaceLimit(long kib) {
-        launcher.addAll(List.of("sh", "-c", "ulimit -v " + kib + " && exec \"$@\"", "sh"));
+    /** Runs the JVM under ulimit -v (RLIMIT_AS) or -d (RLIMIT_DATA) of this many KiB. */
+    JvmRun ulimit(String flag, long kib) {
+        launcher.addAll(List.of("sh", "-c", "ulimit " + flag + " " + kib + " && exec \"$@\"", "sh"));
         return this;
     }
 

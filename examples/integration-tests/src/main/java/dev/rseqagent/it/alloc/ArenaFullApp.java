@@ -17,7 +17,8 @@ import java.util.List;
  * checks every call kind still succeeds, served by the JDK (libc for JNA),
  * and that frees make room again; "limited" (under ulimit -v) allocates far
  * more than the arena holds and starts threads, as an application would
- * without the agent; "vmsize" prints this JVM's address space (VMSIZE kB).
+ * without the agent; "sizes" prints this JVM's address space and private
+ * writable mappings (VmSize and VmData lines, kB).
  * Prints CHECK lines.
  */
 public final class ArenaFullApp {
@@ -32,7 +33,11 @@ public final class ArenaFullApp {
                 limited();
                 break;
             default:
-                System.out.println("VMSIZE " + vmSizeKib());
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmSize:") || line.startsWith("VmData:")) {
+                        System.out.println(line);
+                    }
+                }
                 return;
         }
         Checks.done();
@@ -140,12 +145,4 @@ public final class ArenaFullApp {
         blocks.forEach(UNSAFE::freeMemory);
     }
 
-    private static long vmSizeKib() throws java.io.IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmSize:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmSize in /proc/self/status");
-    }
 }
