@@ -181,6 +181,60 @@ static void test_arena_under_limit(int resource, size_t headroom, int expect_rc,
        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
+/* A fake /proc for the child: overcommit mode, and 1 GiB of commit charge left of 3 GiB. */
+static void fake_proc(const char *dir, const char *mode)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/sys/vm", dir);
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "mkdir -p %s", path);
+    if (system(cmd) != 0)
+        _exit(6);
+    snprintf(path, sizeof(path), "%s/sys/vm/overcommit_memory", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        _exit(6);
+    fprintf(f, "%s\n", mode);
+    fclose(f);
+    snprintf(path, sizeof(path), "%s/meminfo", dir);
+    f = fopen(path, "w");
+    if (!f)
+        _exit(6);
+    fprintf(f, "MemTotal:        4194304 kB\nCommitLimit:     3145728 kB\nCommitted_AS:    2097152 kB\n");
+    fclose(f);
+    setenv("RSEQAGENT_TEST_PROC", dir, 1);
+}
+
+/* Child: under strict overcommit (mode 2) an eighth of the charge left; in mode 0 the default. Exit 0 if so. */
+static int overcommit_child(const char *mode)
+{
+    char dir[] = "/tmp/rseqagent-proc-XXXXXX";
+    if (!mkdtemp(dir))
+        return 2;
+    fake_proc(dir, mode);
+    int rc = _rseqagent_arena_init();
+    int64_t reserved, committed, in_spans;
+    _rseqagent_arena_stats(&reserved, &committed, &in_spans);
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    if (system(cmd) != 0 || rc != 0)
+        return 3;
+    int strict = mode[0] == '2';
+    return (strict ? reserved <= (128 << 20) && reserved >= (16 << 20) : reserved >= ((int64_t)1 << 30)) ? 0 : 4;
+}
+
+static void test_arena_under_overcommit(const char *mode, const char *what)
+{
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0)
+        _exit(overcommit_child(mode));
+    int status = 0;
+    waitpid(child, &status, 0);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s (child exit %d)", what,
+       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
 static int span_is(const void *p, const void *start, size_t pages, int cls)
 {
     struct _rseqagent_span s;
@@ -553,6 +607,8 @@ int main(void)
                            "ulimit -v, 64 MiB left: no arena rather than one the process needs");
     test_arena_under_limit(RLIMIT_DATA, (size_t)1 << 30, 0,
                            "ulimit -d, 1 GiB left: an arena of at most 128 MiB, the rest left to the process");
+    test_arena_under_overcommit("2", "strict overcommit, 1 GiB of commit charge left: an arena of at most 128 MiB");
+    test_arena_under_overcommit("0", "heuristic overcommit: the default arena, whatever the charge");
     char bytes[32];
     snprintf(bytes, sizeof(bytes), "%zu", ARENA_BYTES);
     setenv("RSEQAGENT_ARENA_BYTES", bytes, 1);

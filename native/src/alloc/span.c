@@ -3,10 +3,10 @@
  *
  * The arena is a single MAP_NORESERVE mapping (64 GiB, halved on failure down
  * to 1 GiB); the kernel commits a page when it is first touched, so unused
- * reserve costs nothing, except under an address-space or data limit
- * (ulimit -v, ulimit -d), which count every reserved byte: there the arena
- * takes at most an eighth of what the process has left (at least 16 MiB), so
- * the JVM keeps room for its threads and heaps. Callers get NULL once the
+ * reserve costs nothing, except where every reserved byte counts (ulimit -v,
+ * ulimit -d, strict overcommit): there the arena takes at most an eighth of
+ * what is left (arena_budget.c; at least 16 MiB), so the JVM keeps room for
+ * its threads and heaps. Callers get NULL once the
  * arena is full (the Java facade then uses the JDK's allocator). Test seam:
  * RSEQAGENT_ARENA_BYTES=<bytes>, read once at the first arena call, reserves
  * exactly that much (rounded down to pages) so a test can exhaust the arena.
@@ -42,11 +42,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <unistd.h>
 #include <time.h>
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -56,8 +53,7 @@
 
 #define ARENA_DEFAULT_BYTES ((size_t)64 << 30)
 #define ARENA_MIN_BYTES ((size_t)1 << 30)
-#define ARENA_LIMITED_MIN_BYTES ((size_t)16 << 20) /* under ulimit -v: less is not worth an arena */
-#define ARENA_SHARE_OF_HEADROOM 8                  /* under ulimit -v: an eighth of what is left */
+#define ARENA_LIMITED_MIN_BYTES ((size_t)16 << 20) /* under a limit: less is not worth an arena */
 #define EXACT_LISTS 128u                 /* free spans of 1..128 pages: one list per length */
 #define NO_PAGE UINT32_MAX
 /* Free but committed pages kept for reuse before they go back to the OS. */
@@ -110,46 +106,6 @@ static int requested_bytes(size_t *bytes, int *exact)
     return 0;
 }
 
-/*
- * What a limit counts now, from /proc/self/statm: the whole address space
- * (RLIMIT_AS: its first field) or private writable mappings (RLIMIT_DATA: its
- * sixth, data and stack). Where /proc is not mounted, half the limit.
- */
-static size_t counted_bytes(int resource, size_t limit)
-{
-    FILE *f = fopen("/proc/self/statm", "re");
-    unsigned long long size = 0, resident, shared, text, lib, data = 0;
-    int read = f && fscanf(f, "%llu %llu %llu %llu %llu %llu", &size, &resident, &shared, &text, &lib, &data) == 6;
-    if (f)
-        fclose(f);
-    if (!read)
-        return limit / 2;
-    return (size_t)(resource == RLIMIT_AS ? size : data) * (size_t)sysconf(_SC_PAGESIZE);
-}
-
-/* An eighth of what is left under this limit, or SIZE_MAX without one. */
-static size_t share_left_under(int resource)
-{
-    struct rlimit lim;
-    if (getrlimit(resource, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur >= SIZE_MAX)
-        return SIZE_MAX;
-    size_t limit = (size_t)lim.rlim_cur, used = counted_bytes(resource, limit);
-    return used < limit ? (limit - used) / ARENA_SHARE_OF_HEADROOM : 0;
-}
-
-/*
- * The most the arena (and its page map, 1/256 of it) may reserve under
- * ulimit -v (RLIMIT_AS) and ulimit -d (RLIMIT_DATA, which counts private
- * writable mappings, reserved or not): a share of what is left, so that what
- * the JVM maps later (thread stacks, malloc arenas, metaspace) still fits.
- */
-static size_t address_space_allowance(void)
-{
-    size_t as = share_left_under(RLIMIT_AS), data = share_left_under(RLIMIT_DATA);
-    size_t share = as < data ? as : data;
-    return share == SIZE_MAX ? SIZE_MAX : share - share / 256;
-}
-
 /* The largest power of two that is at most bytes (bytes > 0). */
 static size_t pow2_floor(size_t bytes)
 {
@@ -163,7 +119,7 @@ static void reserve_arena(void)
     arena_init_rc = requested_bytes(&bytes, &exact);
     if (arena_init_rc)
         return;
-    size_t least = ARENA_MIN_BYTES, allowance = exact ? SIZE_MAX : address_space_allowance();
+    size_t least = ARENA_MIN_BYTES, allowance = exact ? SIZE_MAX : _rseqagent_arena_allowance();
     if (allowance < bytes) {
         if (allowance < ARENA_LIMITED_MIN_BYTES) {
             arena_init_rc = -ENOMEM;

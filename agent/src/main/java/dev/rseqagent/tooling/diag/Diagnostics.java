@@ -123,8 +123,8 @@ public final class Diagnostics {
         if (elsewhere > 0 && !fullArenaSaid) {
             fullArenaSaid = true;
             log.warn("the allocator's arena ({} of address space) is full: {} rewritten allocation(s) were served by"
-                    + " the JDK's allocator instead, as without the agent; under ulimit -v or -d the arena takes an"
-                    + " eighth of what is left at start-up; AllocationsServedElsewhere counts them",
+                    + " the JDK's allocator instead, as without the agent; under ulimit -v, -d or strict overcommit the"
+                    + " arena takes an eighth of what is left at start-up; AllocationsServedElsewhere counts them",
                     ExitSummary.bytes(reserved), elsewhere);
         }
     }

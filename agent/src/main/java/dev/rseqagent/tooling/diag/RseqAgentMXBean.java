@@ -55,7 +55,7 @@ public interface RseqAgentMXBean {
 
     /**
      * Rewritten allocations the allocator's arena could not hold (full, or
-     * small under ulimit -v or -d), served by the JDK's allocator (libc for JNA) instead.
+     * small under ulimit -v, -d or strict overcommit), served by the JDK's allocator (libc for JNA) instead.
      */
     long getAllocationsServedElsewhere();
 

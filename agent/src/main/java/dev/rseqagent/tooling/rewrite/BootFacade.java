@@ -72,8 +72,8 @@ final class BootFacade {
         static Class<?> initialise(String path) throws ClassNotFoundException {
             FacadeConfig.requestPath(path);
             if (!ShimMemory.ready()) {
-                throw new IllegalStateException("the shim could not reserve its allocator's arena: under ulimit -v"
-                        + " or -d it takes an eighth of what is left, and needs at least 16 MiB");
+                throw new IllegalStateException("the shim could not reserve its allocator's arena: under ulimit -v,"
+                        + " -d or strict overcommit it takes an eighth of what is left, and needs at least 16 MiB");
             }
             if (path.equals("ffm") && ShimMemory.enableFfm() != null) { // asked for: built now, on premain's thread
                 throw new IllegalStateException("facade=ffm, but FFM downcalls failed: " + ShimMemory.ffmRefusal());
