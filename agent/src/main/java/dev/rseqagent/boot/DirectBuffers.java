@@ -27,6 +27,8 @@ final class DirectBuffers {
     private static final MethodHandle RESERVED;  // () long: bytes reserved, by the JDK's buffers and ours
     private static final long LIMIT;             // -XX:MaxDirectMemorySize or its default
     private static final MethodHandle AWAIT_REFERENCE_PROCESSING; // () boolean
+    /** -Dsun.nio.PageAlignDirectMemory=true: the JDK page-aligns its buffers (O_DIRECT I/O needs it); so do we. */
+    private static final int ALIGNMENT;
 
     static {
         try {
@@ -47,6 +49,11 @@ final class DirectBuffers {
             Object refAccess = sharedSecrets.getMethod("getJavaLangRefAccess").invoke(null);
             AWAIT_REFERENCE_PROCESSING = lookup.findVirtual(refAccessType, "waitForReferenceProcessing",
                     MethodType.methodType(boolean.class)).bindTo(refAccess);
+            boolean pageAligned = (boolean) Class.forName("jdk.internal.misc.VM")
+                    .getMethod("isDirectMemoryPageAligned").invoke(null);
+            Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
+            Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
+            ALIGNMENT = pageAligned ? (int) unsafeType.getMethod("pageSize").invoke(unsafe) : 0;
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -68,24 +75,28 @@ final class DirectBuffers {
         throw new NoSuchMethodException("JavaNioAccess.newDirectByteBuffer(long, int, Object, segment)");
     }
 
-    /** ByteBuffer.allocateDirect(capacity), served by the shim: same checks, same errors, zeroed, big-endian. */
+    /**
+     * ByteBuffer.allocateDirect(capacity), served by the shim: same checks, same
+     * errors, same accounting, zeroed, big-endian, page-aligned if the JDK's are.
+     */
     static ByteBuffer allocate(int capacity) {
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity < 0: (" + capacity + " < 0)");
         }
         long size = reservedBytes(capacity);
         reserve(size, capacity);
-        long address = ShimMemory.calloc(size);
-        if (address == 0) {
+        long block = ShimMemory.calloc(size);
+        if (block == 0) {
             unreserve(size, capacity);
             return ArenaFull.allocateDirect(capacity);
         }
         try {
+            long address = ALIGNMENT == 0 ? block : (block + ALIGNMENT - 1) & -ALIGNMENT;
             ByteBuffer buffer = (ByteBuffer) WRAP.invokeExact(address, capacity);
-            LiveDirectBuffers.track(buffer, address, capacity);
+            LiveDirectBuffers.track(buffer, block, capacity);
             return buffer;
         } catch (Throwable t) {
-            ShimMemory.free(address);
+            ShimMemory.free(block);
             unreserve(size, capacity);
             throw t instanceof Error ? (Error) t : new InternalError(t);
         }
@@ -133,14 +144,17 @@ final class DirectBuffers {
      * memory back that the agent still counts). Never throws.
      */
     static void release(LiveDirectBuffers.Ref ref) {
-        ShimMemory.free(ref.address);
+        ShimMemory.free(ref.block);
         LiveDirectBuffers.untrack(ref);
         unreserve(reservedBytes(ref.capacity), ref.capacity);
     }
 
-    /** What a buffer of capacity reserves and occupies: a zero-capacity buffer too has an address. */
+    /**
+     * What a buffer of capacity reserves and occupies, as the JDK counts it: a
+     * zero-capacity buffer too has an address, and a page-aligned one a page more.
+     */
     private static long reservedBytes(int capacity) {
-        return Math.max(1L, capacity);
+        return Math.max(1L, (long) capacity + ALIGNMENT);
     }
 
     private static void unreserve(long size, long capacity) {

@@ -38,23 +38,23 @@ final class LiveDirectBuffers {
 
     /** A buffer's memory: what its release gives back. */
     static final class Ref extends PhantomReference<ByteBuffer> {
-        final long address;
+        final long block; // the shim block: the buffer's address, or below it when page-aligned
         final int capacity;
         private final Stripe stripe;
         private int slot; // guarded by stripe
 
-        private Ref(ByteBuffer buffer, long address, int capacity, Stripe stripe) {
+        private Ref(ByteBuffer buffer, long block, int capacity, Stripe stripe) {
             super(buffer, UNREACHABLE);
-            this.address = address;
+            this.block = block;
             this.capacity = capacity;
             this.stripe = stripe;
         }
     }
 
     /** Tracks buffer until the GC finds it unreachable; its Ref then comes off {@link #UNREACHABLE}. */
-    static void track(ByteBuffer buffer, long address, int capacity) {
+    static void track(ByteBuffer buffer, long block, int capacity) {
         Stripe stripe = STRIPES[System.identityHashCode(Thread.currentThread()) & STRIPE_MASK];
-        stripe.add(new Ref(buffer, address, capacity, stripe));
+        stripe.add(new Ref(buffer, block, capacity, stripe));
     }
 
     /** pre: ref came off {@link #UNREACHABLE} and its memory is released. */

@@ -9,6 +9,7 @@ import dev.rseqagent.it.alloc.ArenaFullApp;
 import dev.rseqagent.it.alloc.DirectApp;
 import dev.rseqagent.it.alloc.EarlyAllocating;
 import dev.rseqagent.it.alloc.JnaApp;
+import dev.rseqagent.it.alloc.PageAlignedDirectApp;
 import dev.rseqagent.it.alloc.UnsafeApp;
 import dev.rseqagent.it.alloc.UnsafePolicyApp;
 import dev.rseqagent.it.apps.EarlyLoaderAgent;
@@ -170,6 +171,14 @@ class RewritingTest {
     @MethodSource("dev.rseqagent.it.Jdk#all")
     void allocateDirectKeepsJdkSemantics(Jdk jdk) throws Exception {
         assertChecksPass(JvmRun.on(jdk).agentArgs(ALLOC).jvmArg("-XX:MaxDirectMemorySize=16m").run(DirectApp.class));
+    }
+
+    /** -Dsun.nio.PageAlignDirectMemory=true (for O_DIRECT I/O): page-aligned buffers, counted as the JDK counts them. */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void pageAlignedDirectBuffersWhenTheJdksAre(Jdk jdk) throws Exception {
+        assertChecksPassing(JvmRun.on(jdk).agentArgs(ALLOC).jvmArg("-Dsun.nio.PageAlignDirectMemory=true")
+                .run(PageAlignedDirectApp.class), 6);
     }
 
     /** The collectors other than G1 (the default, above): each processes references in its own way. */
