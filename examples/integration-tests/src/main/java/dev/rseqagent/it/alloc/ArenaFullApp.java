@@ -5,6 +5,7 @@ import static dev.rseqagent.it.alloc.Checks.check;
 
 import com.sun.jna.Native;
 import dev.rseqagent.Rseq;
+import dev.rseqagent.it.plain.PlainMemory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +97,11 @@ public final class ArenaFullApp {
         long r = UNSAFE.reallocateMemory(q, 49 * MIB); // the JDK's block stays the JDK's
         blocks.set(0, r);
         check("full.realloc.again", UNSAFE.getLong(r) == 0x5eed && UNSAFE.getLong(r + 48 * MIB - 8) == 1, r);
+        long s = blocks.get(1); // a shim block, grown by code that is not rewritten: the JDK's guard moves it
+        UNSAFE.putLong(s, 0xfeed);
+        long t = PlainMemory.reallocate(UNSAFE, s, 40 * MIB);
+        blocks.set(1, t);
+        check("full.realloc.not-rewritten", !Rseq.owns(t) && UNSAFE.getLong(t) == 0xfeed, t);
     }
 
     private static void directBuffer() {
