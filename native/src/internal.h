@@ -36,8 +36,8 @@ uint32_t _rseqagent_cpu_index_count(void);
 
 /* "alloc_stats.c" */
 
-/* Bytes of large spans handed out (+) or freed (-). */
-void _rseqagent_stats_large(int64_t delta); /* > 0: a large block handed out, < 0: one freed */
+/* A large span handed out (+bytes) or freed (-bytes): its bytes and the block counted. */
+void _rseqagent_stats_large(int64_t delta);
 /* A free the API refused before any layer saw it: inside the arena, not a block's start. */
 void _rseqagent_stats_refused_free(void);
 

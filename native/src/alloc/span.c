@@ -6,10 +6,10 @@
  * reserve costs nothing, except where every reserved byte counts (ulimit -v,
  * ulimit -d, strict overcommit): there the arena takes at most an eighth of
  * what is left (arena_budget.c; at least 16 MiB), so the JVM keeps room for
- * its threads and heaps. Callers get NULL once the
- * arena is full (the Java facade then uses the JDK's allocator). Test seam:
- * RSEQAGENT_ARENA_BYTES=<bytes>, read once at the first arena call, reserves
- * exactly that much (rounded down to pages) so a test can exhaust the arena.
+ * its threads and heaps. Callers get NULL once the arena is full (the Java
+ * facade then uses the JDK's allocator). Test seam: RSEQAGENT_ARENA_BYTES=<bytes>,
+ * read once at the first arena call, reserves exactly that much (rounded down
+ * to pages) so a test can exhaust the arena.
  *
  * A page map (one entry per arena page, also MAP_NORESERVE) describes spans:
  *   live span: every page's entry names the span (start, pages, cls), so a

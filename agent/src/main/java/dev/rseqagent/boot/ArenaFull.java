@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * What a rewritten call does when the shim's arena cannot hold the block (it
  * is full, or small under ulimit -v, -d or strict overcommit): the allocator
  * the original call would have used serves it, so the application sees no
- * error the JDK would not have given. Such blocks lie outside the arena, so every free and realloc
- * already sends them back there (the JDK's Unsafe, libc for JNA). Counted,
- * never on the fast path; initialised at the first overflow, as its method
- * handles cost start-up ~7 spun classes (a boot class's lookups meet no
- * security manager checks).
+ * error the JDK would not have given. Such blocks lie outside the arena, so
+ * every free and realloc already sends them back there (the JDK's Unsafe,
+ * libc for JNA). Counted, never on the fast path; initialised at the first
+ * overflow, as its method handles would cost start-up ~7 spun classes (a boot
+ * class's lookups meet no security manager checks).
  */
 final class ArenaFull {
     private static final MethodHandle ALLOCATE; // (long bytes) long: the JDK's Unsafe, OutOfMemoryError on failure

@@ -55,7 +55,8 @@ public interface RseqAgentMXBean {
 
     /**
      * Rewritten allocations the allocator's arena could not hold (full, or
-     * small under ulimit -v, -d or strict overcommit), served by the JDK's allocator (libc for JNA) instead.
+     * small under ulimit -v, -d or strict overcommit), served by the JDK's
+     * allocator (libc for JNA) instead.
      */
     long getAllocationsServedElsewhere();
 
