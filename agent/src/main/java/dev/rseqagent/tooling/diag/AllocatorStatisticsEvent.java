@@ -44,4 +44,8 @@ final class AllocatorStatisticsEvent extends Event {
 
     @Label("Direct Bytes Served") @DataAmount
     long directBytesServed;
+
+    @Label("Allocations Served Elsewhere")
+    @Description("Rewritten allocations the allocator's arena could not hold, served by the JDK's allocator instead")
+    long allocationsServedElsewhere;
 }

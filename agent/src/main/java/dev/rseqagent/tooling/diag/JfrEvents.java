@@ -113,6 +113,7 @@ final class JfrEvents implements TransitionListener {
         e.aborts = a[Report.A_ABORTS];
         e.fallbackOps = a[Report.AS_FALLBACK_OPS];
         e.directBytesServed = monitor.getDirectBytesServed();
+        e.allocationsServedElsewhere = monitor.getAllocationsServedElsewhere();
         e.commit();
     }
 }

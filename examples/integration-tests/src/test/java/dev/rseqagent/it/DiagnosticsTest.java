@@ -121,6 +121,7 @@ class DiagnosticsTest {
             } else if (type.equals("dev.rseqagent.AllocatorStatistics")) {
                 statistics++;
                 maxAllocations = Math.max(maxAllocations, values.get("allocations").asLong());
+                assertEquals(0, values.get("allocationsServedElsewhere").asLong(), "the demo fits the arena\n" + run);
             }
         }
         assertTrue(transitions.stream().anyMatch(t -> t.startsWith("pool-1-thread-1 NEW->GLIBC/rseq")),
