@@ -224,6 +224,22 @@ enum rseqagent_cpu_stat {
  */
 int64_t rseqagent_reclaim(void);
 
+/* What bounds the allocator's arena (rseqagent_arena_budget). */
+enum {
+    RSEQAGENT_ARENA_UNBOUND = 0,          /* 64 GiB: no limit counts reserved memory */
+    RSEQAGENT_ARENA_BY_ADDRESS_SPACE = 1, /* ulimit -v (RLIMIT_AS) */
+    RSEQAGENT_ARENA_BY_DATA = 2,          /* ulimit -d (RLIMIT_DATA) */
+    RSEQAGENT_ARENA_BY_COMMIT = 3,        /* strict overcommit (vm.overcommit_memory=2) */
+};
+
+/*
+ * The address space the allocator's arena would reserve if it were reserved
+ * now: 64 GiB, or under a limit that counts reserved memory an eighth of what
+ * is left (0: too little, no arena); *bound_by (if not NULL) says which
+ * limit. Reserves nothing.
+ */
+int64_t rseqagent_arena_budget(int *bound_by);
+
 /*
  * Whether rseqagent_reclaim can drain other CPUs' caches here: 0, or -errno
  * from registering for membarrier's RSEQ command (ENOSYS/EINVAL: the kernel

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "alloc/alloc.h"
+#include "rseqagent.h"
 #include "tap.h"
 
 #define ARENA_BYTES ((size_t)256 << 20)
@@ -157,11 +158,16 @@ static int limited_arena_child(int resource, size_t headroom, int expect_rc)
     struct rlimit lim = { .rlim_cur = counted_now(resource) + headroom, .rlim_max = RLIM_INFINITY };
     if (lim.rlim_cur == headroom || setrlimit(resource, &lim) != 0)
         return 2;
+    int bound_by = -1;
+    int64_t budget = rseqagent_arena_budget(&bound_by);
     int rc = _rseqagent_arena_init();
     int64_t reserved, committed, in_spans;
     _rseqagent_arena_stats(&reserved, &committed, &in_spans);
     if (rc != expect_rc)
         return 3;
+    if (budget != (rc == 0 ? reserved : 0) ||
+        bound_by != (resource == RLIMIT_AS ? RSEQAGENT_ARENA_BY_ADDRESS_SPACE : RSEQAGENT_ARENA_BY_DATA))
+        return 6; /* the budget the doctor shows is what was reserved, and names the limit */
     if (rc == 0 && !(is_pow2((size_t)reserved) && reserved >= (16 << 20) && (size_t)reserved <= headroom / 8))
         return 4;
     size_t rest = headroom / 2; /* what the JVM maps after the agent's start: still there */
@@ -212,6 +218,8 @@ static int overcommit_child(const char *mode)
     if (!mkdtemp(dir))
         return 2;
     fake_proc(dir, mode);
+    int bound_by = -1;
+    rseqagent_arena_budget(&bound_by);
     int rc = _rseqagent_arena_init();
     int64_t reserved, committed, in_spans;
     _rseqagent_arena_stats(&reserved, &committed, &in_spans);
@@ -220,6 +228,8 @@ static int overcommit_child(const char *mode)
     if (system(cmd) != 0 || rc != 0)
         return 3;
     int strict = mode[0] == '2';
+    if (bound_by != (strict ? RSEQAGENT_ARENA_BY_COMMIT : RSEQAGENT_ARENA_UNBOUND))
+        return 5;
     return (strict ? reserved <= (128 << 20) && reserved >= (16 << 20) : reserved >= ((int64_t)1 << 30)) ? 0 : 4;
 }
 

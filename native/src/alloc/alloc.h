@@ -134,8 +134,12 @@ struct _rseqagent_span {
 
 /* Reserve the arena once (idempotent, thread-safe). 0 or -errno. */
 int _rseqagent_arena_init(void);
-/* The most the arena and its page map may reserve (arena_budget.c): SIZE_MAX unless a limit counts reservations. */
-size_t _rseqagent_arena_allowance(void);
+/* How large an arena to try (arena_budget.c): first, halved on failure down to least; first 0: none. */
+struct _rseqagent_arena_plan {
+    size_t first, least;
+    int bound_by; /* RSEQAGENT_ARENA_* */
+};
+void _rseqagent_arena_plan(struct _rseqagent_arena_plan *plan);
 /* Range check, lock-free: is p inside the arena? */
 int _rseqagent_arena_owns(const void *p);
 /* A span of pages for cls (-1: large), zero-filled on first use. NULL when the arena is exhausted. */

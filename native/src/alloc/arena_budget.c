@@ -20,8 +20,12 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "../../include/rseqagent.h"
 
 #define SHARE_OF_WHAT_IS_LEFT 8
+#define ARENA_DEFAULT_BYTES ((size_t)64 << 30)
+#define ARENA_MIN_BYTES ((size_t)1 << 30)          /* halving on failure stops here... */
+#define ARENA_LIMITED_MIN_BYTES ((size_t)16 << 20) /* ...or here under a limit: less is not worth an arena */
 
 /*
  * What a limit counts now, from /proc/self/statm: the whole address space
@@ -87,13 +91,36 @@ static size_t share_of_commit_left(void)
     return committed < limit ? (size_t)(limit - committed) * 1024 / SHARE_OF_WHAT_IS_LEFT : 0;
 }
 
-static size_t smaller(size_t a, size_t b)
+/* Takes share as the bound when it is below the current one. */
+static void bind(size_t share, int by, size_t *bound, int *bound_by)
 {
-    return a < b ? a : b;
+    if (share < *bound) {
+        *bound = share;
+        *bound_by = by;
+    }
 }
 
-size_t _rseqagent_arena_allowance(void)
+/* The largest power of two that is at most bytes (bytes > 0). */
+static size_t pow2_floor(size_t bytes)
 {
-    size_t share = smaller(smaller(share_left_under(RLIMIT_AS), share_left_under(RLIMIT_DATA)), share_of_commit_left());
-    return share == SIZE_MAX ? SIZE_MAX : share - share / 256; /* the page map takes 1/256 of the arena */
+    return (size_t)1 << (63 - __builtin_clzll((unsigned long long)bytes));
+}
+
+void _rseqagent_arena_plan(struct _rseqagent_arena_plan *plan)
+{
+    size_t bound = SIZE_MAX;
+    int by = RSEQAGENT_ARENA_UNBOUND;
+    bind(share_left_under(RLIMIT_AS), RSEQAGENT_ARENA_BY_ADDRESS_SPACE, &bound, &by);
+    bind(share_left_under(RLIMIT_DATA), RSEQAGENT_ARENA_BY_DATA, &bound, &by);
+    bind(share_of_commit_left(), RSEQAGENT_ARENA_BY_COMMIT, &bound, &by);
+    if (bound != SIZE_MAX)
+        bound -= bound / 256; /* the page map takes 1/256 of the arena */
+    plan->bound_by = bound < ARENA_DEFAULT_BYTES ? by : RSEQAGENT_ARENA_UNBOUND;
+    if (plan->bound_by == RSEQAGENT_ARENA_UNBOUND) {
+        plan->first = ARENA_DEFAULT_BYTES;
+        plan->least = ARENA_MIN_BYTES;
+    } else {
+        plan->first = bound < ARENA_LIMITED_MIN_BYTES ? 0 : pow2_floor(bound);
+        plan->least = ARENA_LIMITED_MIN_BYTES;
+    }
 }

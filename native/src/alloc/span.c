@@ -50,10 +50,8 @@
 #endif
 
 #include "alloc.h"
+#include "../../include/rseqagent.h"
 
-#define ARENA_DEFAULT_BYTES ((size_t)64 << 30)
-#define ARENA_MIN_BYTES ((size_t)1 << 30)
-#define ARENA_LIMITED_MIN_BYTES ((size_t)16 << 20) /* under a limit: less is not worth an arena */
 #define EXACT_LISTS 128u                 /* free spans of 1..128 pages: one list per length */
 #define NO_PAGE UINT32_MAX
 /* Free but committed pages kept for reuse before they go back to the OS. */
@@ -88,12 +86,12 @@ static void *map_noreserve(size_t bytes)
     return p == MAP_FAILED ? NULL : p;
 }
 
-/* 0 and the requested size, or -EINVAL for a malformed RSEQAGENT_ARENA_BYTES. */
+/* 0 and the size RSEQAGENT_ARENA_BYTES asks for (0 without it), or -EINVAL for a malformed one. */
 static int requested_bytes(size_t *bytes, int *exact)
 {
     const char *env = getenv("RSEQAGENT_ARENA_BYTES");
     *exact = env != NULL;
-    *bytes = ARENA_DEFAULT_BYTES;
+    *bytes = 0;
     if (!env)
         return 0;
     char *end;
@@ -106,12 +104,6 @@ static int requested_bytes(size_t *bytes, int *exact)
     return 0;
 }
 
-/* The largest power of two that is at most bytes (bytes > 0). */
-static size_t pow2_floor(size_t bytes)
-{
-    return (size_t)1 << (63 - __builtin_clzll((unsigned long long)bytes));
-}
-
 static void reserve_arena(void)
 {
     size_t bytes;
@@ -119,18 +111,18 @@ static void reserve_arena(void)
     arena_init_rc = requested_bytes(&bytes, &exact);
     if (arena_init_rc)
         return;
-    size_t least = ARENA_MIN_BYTES, allowance = exact ? SIZE_MAX : _rseqagent_arena_allowance();
-    if (allowance < bytes) {
-        if (allowance < ARENA_LIMITED_MIN_BYTES) {
-            arena_init_rc = -ENOMEM;
-            return;
-        }
-        bytes = pow2_floor(allowance);
-        least = ARENA_LIMITED_MIN_BYTES;
+    struct _rseqagent_arena_plan plan = { bytes, bytes, RSEQAGENT_ARENA_UNBOUND };
+    if (!exact) {
+        _rseqagent_arena_plan(&plan);
+        bytes = plan.first;
+    }
+    if (bytes == 0) {
+        arena_init_rc = -ENOMEM; /* a limit leaves too little */
+        return;
     }
     void *base;
     while (!(base = map_noreserve(bytes))) {
-        if (exact || bytes / 2 < least) {
+        if (bytes / 2 < plan.least) {
             arena_init_rc = -ENOMEM;
             return;
         }

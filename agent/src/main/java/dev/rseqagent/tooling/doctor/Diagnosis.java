@@ -28,6 +28,9 @@ final class Diagnosis {
     final List<String> foreignOwners;
     /** 0 if idle per-CPU caches can be drained (membarrier's RSEQ command), else its errno. */
     final int reclaimErrno;
+    /** Address space the allocator's arena would get (0: none), and the limit that bounds it, or null. */
+    final long arenaBytes;
+    final String arenaBoundBy;
     /** Conclusions. */
     final String perThread;
     final List<String> advice;
@@ -48,9 +51,15 @@ final class Diagnosis {
         mainMode = Mode.ofCode(main[Report.R_MODE]);
         foreignOwners = Collections.unmodifiableList(plane.foreignOwners());
         reclaimErrno = kernelErrno == 0 ? plane.reclaimErrno() : 0; // no rseq: no per-CPU caches to drain
+        int[] boundBy = new int[1];
+        arenaBytes = plane.arenaBudget(boundBy);
+        arenaBoundBy = ARENA_BOUNDS[Math.max(0, Math.min(boundBy[0], ARENA_BOUNDS.length - 1))];
         perThread = perThread();
         advice = Collections.unmodifiableList(advice());
     }
+
+    /** By RSEQAGENT_ARENA_* code: the limits that count reserved memory. */
+    private static final String[] ARENA_BOUNDS = {null, "ulimit -v", "ulimit -d", "strict overcommit"};
 
     static Diagnosis examine(ControlPlane plane, String glibcTunables) {
         return new Diagnosis(plane, glibcTunables);
@@ -116,12 +125,25 @@ final class Diagnosis {
             out.add("membarrier's RSEQ command fails with " + Errno.name(reclaimErrno) + " (a kernel before 5.10):"
                     + " idle per-CPU caches keep what they hold until their CPU allocates again.");
         }
+        if (arenaBoundBy != null) {
+            out.add(arenaBytes == 0
+                    ? arenaBoundBy + " leaves too little address space for the allocator's arena: with packages= given,"
+                            + " rewriting would stay off (one ERROR line). Raise the limit."
+                    : arenaBoundBy + " counts reserved memory, so the allocator's arena gets " + size(arenaBytes)
+                            + " (an eighth of what is left), not 64 GiB: rewritten allocations past it are served by"
+                            + " the JDK's allocator, without per-CPU caches.");
+        }
         if (!foreignOwners.isEmpty()) {
             out.add("Loaded libraries define __rseq_abi and may register rseq themselves: "
                     + String.join(", ", foreignOwners) + ". The agent shares a standard-signature area that offers"
                     + " __rseq_refcount and uses the fallback on others.");
         }
         return out;
+    }
+
+    /** A power of two of at least 16 MiB, as the arena's sizes are. */
+    static String size(long bytes) {
+        return bytes >= 1L << 30 ? (bytes >> 30) + " GiB" : (bytes >> 20) + " MiB";
     }
 
     private static String glibcVersion() {

@@ -21,6 +21,9 @@ final class DiagnosisText {
             line(sb, "cache draining", d.reclaimErrno == 0 ? "idle per-CPU caches drained every second (membarrier RSEQ)"
                     : "none: membarrier RSEQ fails with " + Errno.name(d.reclaimErrno));
         }
+        line(sb, "allocator arena", d.arenaBoundBy == null ? Diagnosis.size(d.arenaBytes) + " of address space"
+                : d.arenaBytes == 0 ? "none: " + d.arenaBoundBy + " leaves too little"
+                : Diagnosis.size(d.arenaBytes) + ", an eighth of what " + d.arenaBoundBy + " leaves");
         line(sb, "the agent would", d.perThread);
         for (String advice : d.advice) {
             sb.append("advice: ").append(advice).append('\n');

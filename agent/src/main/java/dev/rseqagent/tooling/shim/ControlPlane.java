@@ -58,6 +58,15 @@ public final class ControlPlane {
         return -lib.reclaimSupported();
     }
 
+    /**
+     * Bytes of address space the allocator's arena would reserve now (0: a
+     * limit leaves too little), and in boundBy[0] what bounds it
+     * ({@code RSEQAGENT_ARENA_*}: 0 none, 1 ulimit -v, 2 ulimit -d, 3 strict overcommit).
+     */
+    public long arenaBudget(int[] boundBy) {
+        return lib.arenaBudget(boundBy);
+    }
+
     /** Paths of the loaded libraries that define __rseq_abi. */
     public List<String> foreignOwners() {
         byte[] buf = new byte[16 * 1024];

@@ -18,6 +18,7 @@ final class ShimLibrary {
     private final Function eventsDrain;
     private final Function reclaim;
     private final Function reclaimSupported;
+    private final Function arenaBudget;
     private final Function owns;
     private final Function allocStats;
     private final Function cpuStats;
@@ -31,6 +32,7 @@ final class ShimLibrary {
         eventsDrain = library.getFunction("rseqagent_events_drain");
         reclaim = library.getFunction("rseqagent_reclaim");
         reclaimSupported = library.getFunction("rseqagent_reclaim_supported");
+        arenaBudget = library.getFunction("rseqagent_arena_budget");
         owns = library.getFunction("rseqagent_owns");
         allocStats = library.getFunction("rseqagent_alloc_stats");
         cpuStats = library.getFunction("rseqagent_cpu_stats");
@@ -63,6 +65,10 @@ final class ShimLibrary {
 
     int reclaimSupported() {
         return reclaimSupported.invokeInt(new Object[0]);
+    }
+
+    long arenaBudget(int[] boundBy) {
+        return arenaBudget.invokeLong(new Object[] {boundBy});
     }
 
     boolean owns(long address) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rseqagent.it.alloc.ArenaFullApp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,6 +39,24 @@ class DoctorTest {
         assertTrue(d.get("agent_would").asText().contains("GLIBC/rseq"), d.toString());
         assertTrue(d.get("advice").toString().contains("tcmalloc"), "glibc >= 2.35 registering: the tcmalloc advice");
         assertTrue(d.get("cache_draining").get("available").asBoolean(), d.toString());
+        assertEquals(64L << 30, d.get("arena").get("bytes").asLong(), d.toString());
+        assertTrue(d.get("arena").get("bound_by").isNull(), d.toString());
+    }
+
+    /**
+     * Under ulimit -v (here 1 GiB more than an application JVM's size; the doctor's JVM maps less) the arena gets
+     * an eighth of what is left, and the doctor says why.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void anAddressSpaceLimitShrinksTheArena(Jdk jdk) throws Exception {
+        JvmRun.Result sized = JvmRun.on(jdk).withoutAgent().run(ArenaFullApp.class, "sizes");
+        long kib = Long.parseLong(sized.stdout.replaceAll("(?s).*VmSize:\\s*(\\d+) kB.*", "$1"));
+        JsonNode d = doctor(JvmRun.on(jdk).ulimit("-v", kib + (1 << 20)), 0);
+        long arena = d.get("arena").get("bytes").asLong();
+        assertEquals("ulimit -v", d.get("arena").get("bound_by").asText(), d.toString());
+        assertTrue(arena >= 16 << 20 && arena <= 512 << 20, d.toString());
+        assertTrue(d.get("advice").toString().contains("ulimit -v counts reserved memory"), d.toString());
     }
 
     /** membarrier blocked by a seccomp filter (older container runtimes): rseq is fine, idle caches are not drained. */
