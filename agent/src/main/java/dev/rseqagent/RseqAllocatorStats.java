@@ -48,6 +48,16 @@ public final class RseqAllocatorStats {
         return values[Report.AS_REFUSED_FREES];
     }
 
+    /** Blocks over 256 KiB (spans of their own) handed out since the start. */
+    public long largeAllocations() {
+        return values[Report.AS_LARGE_ALLOCS];
+    }
+
+    /** Blocks over 256 KiB freed since the start. */
+    public long largeFrees() {
+        return values[Report.AS_LARGE_FREES];
+    }
+
     /** Allocations served straight from a per-CPU cache. */
     public long hits() {
         return values[Report.A_HITS];
@@ -78,6 +88,7 @@ public final class RseqAllocatorStats {
         return "RseqAllocatorStats[inUse=" + bytesInUse() + ", cached=" + bytesCached() + ", committed="
                 + bytesCommitted() + ", regions=" + regions() + ", hits=" + hits() + ", frees=" + frees() + ", misses=" + misses()
                 + ", overflows=" + overflows() + ", aborts=" + aborts() + ", fallbackOps=" + fallbackOps()
-                + ", refusedFrees=" + refusedFrees() + "]";
+                + ", refusedFrees=" + refusedFrees() + ", largeAllocations=" + largeAllocations() + ", largeFrees="
+                + largeFrees() + "]";
     }
 }

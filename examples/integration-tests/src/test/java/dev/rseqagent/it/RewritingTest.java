@@ -124,7 +124,7 @@ class RewritingTest {
         JvmRun.Result r = JvmRun.on(jdk).agentArgs(ALLOC + ",jna=on").env("RSEQAGENT_ARENA_BYTES", "33554432")
                 .jvmArg("-XX:NativeMemoryTracking=summary").classPath(System.getProperty("it.jnaJar"))
                 .run(ArenaFullApp.class, "full");
-        assertChecksPassing(r, 12);
+        assertChecksPassing(r, 13);
         assertEquals(1, r.stderr.split("the allocator's arena \\(32.0 MiB of address space\\) is full", -1).length - 1,
                 r.describe());
         assertTrue(Pattern.compile("classes[^\n]*, \\d+ allocations served by the JDK \\(the allocator's arena was full\\)")

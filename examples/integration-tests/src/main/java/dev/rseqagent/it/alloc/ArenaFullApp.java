@@ -46,6 +46,7 @@ public final class ArenaFullApp {
 
     private static void full() throws InterruptedException {
         long inUse = Rseq.allocatorStats().bytesInUse();
+        long large = Rseq.allocatorStats().largeAllocations();
         List<Long> blocks = new ArrayList<>();
         long elsewhere = 0;
         for (int i = 0; i < 64 && elsewhere == 0; i++) { // 64 MiB: more than the test's arena
@@ -57,6 +58,8 @@ public final class ArenaFullApp {
         check("full.unsafe.served", elsewhere != 0 && UNSAFE.getLong(elsewhere + MIB - 8) == blocks.size() - 1,
                 blocks.size());
         check("full.unsafe.first-was-the-shims", Rseq.owns(blocks.get(0)), blocks.get(0));
+        check("full.large.counted", Rseq.allocatorStats().largeAllocations() - large == blocks.size() - 1,
+                Rseq.allocatorStats() + " for " + (blocks.size() - 1) + " blocks of 1 MiB");
         long small = smallBlocks(blocks);
         check("full.small.served", small != 0, "every 64 B block from the arena");
         grownOutOfTheArena(blocks);
