@@ -574,10 +574,13 @@ static void test_central_exhaustion(void)
     while (n < 64 && (k = _rseqagent_central_pop_batch(cls, got + n, 64 - n)) > 0)
         n += k;
     ok(chunk == 0 && (size_t)n <= per_span, "full arena: pops stop at 0 after the kept span (%d objects)", n);
+    is_int(_rseqagent_central_pop_batch(cls, got + n, 1), 0, "and again, failing fast while no span is freed");
+    uint64_t freed = _rseqagent_spans_freed();
     is_int(_rseqagent_central_outstanding(cls), n, "outstanding counts only what was handed out");
     is_int(_rseqagent_central_push_batch(cls, got, n), 0, "given back");
     for (int i = 0; i < nfill; i++)
         _rseqagent_span_free(fill[i]);
+    ok(_rseqagent_spans_freed() >= freed + (uint64_t)nfill, "every span freed is counted");
     is_int(_rseqagent_central_pop_batch(cls, got, 2), 2, "room again after the arena drains");
     is_int(_rseqagent_central_push_batch(cls, got, 2), 0, "... and back");
 }

@@ -163,6 +163,8 @@ void _rseqagent_arena_stats(int64_t *reserved, int64_t *committed, int64_t *in_s
  */
 void **_rseqagent_span_owner_word(void *start);
 int64_t _rseqagent_span_refused_frees(void);
+/* Spans freed so far: while it stays the same, a span that could not be had still cannot. */
+uint64_t _rseqagent_spans_freed(void);
 void _rseqagent_span_atfork_prepare(void);
 void _rseqagent_span_atfork_parent(void);
 void _rseqagent_span_atfork_child(void);

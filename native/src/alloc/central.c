@@ -53,6 +53,8 @@ struct central_class {
     size_t size, span_bytes;
     uint32_t objects, words;      /* slots per span, bitmap words */
     size_t rec_bytes;
+    int no_span;                  /* the last new span failed, with spans_freed at no_span_at: the arena is full */
+    uint64_t no_span_at;
 };
 
 static struct central_class central[MAX_CLASSES] = {
@@ -199,9 +201,15 @@ int _rseqagent_central_pop_batch(int cls, void **out, int n)
     if (!c || n <= 0)
         return 0;
     int got = 0;
+    uint64_t freed = _rseqagent_spans_freed(); /* read first: a span freed from now on is tried */
     pthread_mutex_lock(&c->lock);
     while (got < n) {
-        struct span_rec *r = c->head ? c->head : new_span(c, cls);
+        struct span_rec *r = c->head;
+        if (!r && !(c->no_span && c->no_span_at == freed)) { /* a full arena fails fast, not through span.c's lock */
+            r = new_span(c, cls);
+            c->no_span = r == NULL;
+            c->no_span_at = freed;
+        }
         if (!r)
             break;
         got += take_slots(c, r, out + got, n - got);

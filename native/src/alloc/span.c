@@ -76,6 +76,7 @@ static uint16_t release_pass;      /* passes so far (wraps); a free span records
 static int64_t last_pass_ns;       /* CLOCK_MONOTONIC_COARSE start of the last pass */
 static size_t committed_pages, live_pages;
 static _Atomic int64_t refused_frees;
+static _Atomic uint64_t spans_freed; /* a full arena can hold a new span again only after one more */
 
 /* ---- reserving ------------------------------------------------------------ */
 
@@ -407,8 +408,10 @@ void _rseqagent_span_free(void *start)
     uint32_t s = page_of(start);
     pthread_mutex_lock(&span_lock);
     int live = is_live_start(s);
-    if (live)
+    if (live) {
         free_locked(s);
+        atomic_fetch_add_explicit(&spans_freed, 1, memory_order_relaxed);
+    }
     int release = committed_pages - live_pages > RELEASE_SLACK_PAGES && pass_due();
     pthread_mutex_unlock(&span_lock);
     if (!live)
@@ -417,6 +420,11 @@ void _rseqagent_span_free(void *start)
         _rseqagent_span_release(); /* idle free pages back to the OS */
 }
 
+
+uint64_t _rseqagent_spans_freed(void)
+{
+    return atomic_load_explicit(&spans_freed, memory_order_relaxed);
+}
 
 int64_t _rseqagent_span_refused_frees(void)
 {

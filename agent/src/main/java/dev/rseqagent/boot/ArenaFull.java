@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a rewritten call does when the shim's arena cannot hold the block (it
@@ -39,7 +39,7 @@ final class ArenaFull {
 
     /** Allocations served elsewhere because the arena could not hold them; reading it initialises nothing else. */
     static final class Count {
-        static final AtomicLong SERVED_ELSEWHERE = new AtomicLong();
+        static final LongAdder SERVED_ELSEWHERE = new LongAdder(); // threads overflowing at once share no line
 
         private Count() {
         }
@@ -48,7 +48,7 @@ final class ArenaFull {
     /** Unsafe.allocateMemory(bytes > 0) by the JDK, with its OutOfMemoryError if it fails too. */
     static long unsafeAllocate(long bytes) {
         long address = jdkAllocate(bytes);
-        Count.SERVED_ELSEWHERE.incrementAndGet();
+        Count.SERVED_ELSEWHERE.increment();
         return address;
     }
 
@@ -61,14 +61,14 @@ final class ArenaFull {
             throw new InternalError(t); // copyMemory between two valid blocks does not fail
         }
         ShimMemory.free(shimAddress);
-        Count.SERVED_ELSEWHERE.incrementAndGet();
+        Count.SERVED_ELSEWHERE.increment();
         return moved;
     }
 
     /** The JDK's own allocateDirect: its reservation, its memory, its cleaner. */
     static ByteBuffer allocateDirect(int capacity) {
         ByteBuffer buffer = ByteBuffer.allocateDirect(capacity);
-        Count.SERVED_ELSEWHERE.incrementAndGet();
+        Count.SERVED_ELSEWHERE.increment();
         return buffer;
     }
 
@@ -76,7 +76,7 @@ final class ArenaFull {
     static long libcMalloc(long size) {
         long address = JniMemory.libcMalloc(size);
         if (address != 0) {
-            Count.SERVED_ELSEWHERE.incrementAndGet();
+            Count.SERVED_ELSEWHERE.increment();
         }
         return address;
     }

@@ -139,6 +139,6 @@ public final class ShimMemory {
 
     /** Allocations the arena could not hold, served by the JDK's allocator (libc for JNA) instead. */
     public static long servedElsewhere() {
-        return ArenaFull.Count.SERVED_ELSEWHERE.get();
+        return ArenaFull.Count.SERVED_ELSEWHERE.sum();
     }
 }
