@@ -51,9 +51,7 @@ final class DirectBuffers {
                     MethodType.methodType(boolean.class)).bindTo(refAccess);
             boolean pageAligned = (boolean) Class.forName("jdk.internal.misc.VM")
                     .getMethod("isDirectMemoryPageAligned").invoke(null);
-            Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
-            Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
-            ALIGNMENT = pageAligned ? (int) unsafeType.getMethod("pageSize").invoke(unsafe) : 0;
+            ALIGNMENT = pageAligned ? pageSize() : 0;
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -61,6 +59,12 @@ final class DirectBuffers {
     }
 
     private DirectBuffers() {
+    }
+
+    /** The JDK's page size, asked only when its buffers are page-aligned: rewriting's start-up need not pay for it. */
+    private static int pageSize() throws ReflectiveOperationException {
+        Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
+        return (int) unsafeType.getMethod("pageSize").invoke(unsafeType.getMethod("getUnsafe").invoke(null));
     }
 
     /** newDirectByteBuffer(long, int, Object, MemorySegmentProxy on 17 / MemorySegment on 22+). */
