@@ -59,6 +59,8 @@ enum rseqagent_event_kind {
     RSEQAGENT_EVENT_THREAD_EXIT = 1, /* the thread exited; its state is gone */
     RSEQAGENT_EVENT_ALLOCATOR = 2,   /* the allocator's first call on the thread changed its owner (acquire) */
     RSEQAGENT_EVENT_THREAD_START = 3, /* a thread-start probe queued for the drainer, not handed to the thread */
+    RSEQAGENT_EVENT_LEFT_JVM = 4,     /* the thread left the JVM (JNI detach, or its end as a Java thread):
+                                         the agent gave back what it held there */
 };
 
 /*

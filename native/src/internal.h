@@ -29,6 +29,8 @@ extern __thread void *_rseqagent_tls_cs_area __attribute__((tls_model("initial-e
 /* Decide the calling thread's mode (probe + acquire) and set _rseqagent_tls_cs_area.
  * pre: the per-CPU slabs are set up (the fast path reads them once the area is set). */
 void *_rseqagent_cs_area_decide(void);
+/* The calling thread left the JVM: give back what the agent holds there, report it (RSEQAGENT_EVENT_LEFT_JVM). */
+void _rseqagent_thread_leaves_jvm(void);
 /* offsetof(struct rseq, cpu_id) or offsetof(struct rseq, mm_cid): fixed per process. */
 uint32_t _rseqagent_cpu_index_offset(void);
 /* Regions the per-CPU caches need: possible CPUs (or RSEQAGENT_TEST_FAKE_CPUS). */

@@ -5,8 +5,9 @@
  * and install0: from then on every Java thread the JVM starts is probed
  * on that thread before it runs user code (JVMTI ThreadStart), and the report
  * is handed to a Java method, which logs it (or, while first sightings are
- * summarised, queued for the agent's drainer: deferFirstSights0, takeThread0).
- * This path is pure JNI: JNA's first call on a new thread costs ~15 us, and
+ * summarised, queued for the agent's drainer: deferFirstSights0, takeThread0);
+ * and when a thread leaves the JVM (JVMTI ThreadEnd), what the agent took
+ * there is given back. This path is pure JNI: JNA's first call on a new thread costs ~15 us, and
  * JNA's own start-up ~50 ms, which must not sit before the application's main.
  */
 #include <errno.h>
@@ -79,6 +80,13 @@ static void JNICALL on_thread_start(jvmtiEnv *jvmti, JNIEnv *env, jthread thread
         call_hook(env, report);
 }
 
+/* A JNI detach, or a Java thread's end: the agent gives back what it took there (rseq_reg.c). */
+static void JNICALL on_thread_end(jvmtiEnv *jvmti, JNIEnv *env, jthread thread)
+{
+    (void)jvmti, (void)env, (void)thread;
+    _rseqagent_thread_leaves_jvm();
+}
+
 static int hook_enable(JavaVM *vm)
 {
     if ((*vm)->GetEnv(vm, (void **)&hook_jvmti, JVMTI_VERSION_1_2) != JNI_OK)
@@ -86,10 +94,13 @@ static int hook_enable(JavaVM *vm)
     jvmtiEventCallbacks callbacks;
     memset(&callbacks, 0, sizeof(callbacks));
     callbacks.ThreadStart = on_thread_start;
+    callbacks.ThreadEnd = on_thread_end;
     if ((*hook_jvmti)->SetEventCallbacks(hook_jvmti, &callbacks, sizeof(callbacks)) != JVMTI_ERROR_NONE)
         return -EIO;
     if ((*hook_jvmti)->SetEventNotificationMode(hook_jvmti, JVMTI_ENABLE, JVMTI_EVENT_THREAD_START, NULL) !=
-        JVMTI_ERROR_NONE)
+            JVMTI_ERROR_NONE ||
+        (*hook_jvmti)->SetEventNotificationMode(hook_jvmti, JVMTI_ENABLE, JVMTI_EVENT_THREAD_END, NULL) !=
+            JVMTI_ERROR_NONE)
         return -EIO;
     return 0;
 }

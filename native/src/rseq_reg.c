@@ -519,7 +519,33 @@ uint32_t _rseqagent_cpu_index_count(void)
     return n > 0 && n < 65536 ? (uint32_t)n : 1;
 }
 
-/* ---- thread exit and fork ------------------------------------------------ */
+/* ---- leaving the JVM, thread exit and fork -------------------------------- */
+
+/*
+ * The calling thread leaves the JVM (JVMTI ThreadEnd: a JNI detach, or the
+ * end of a Java thread): no rewritten Java code runs here any more, so what
+ * the agent took goes back now, not at thread exit. A native thread that
+ * detaches and lives on is then free for its own library to register rseq.
+ * Not a hand-back: attached again, the allocator takes the thread again.
+ * Nothing held, nothing done (no system call).
+ */
+void _rseqagent_thread_leaves_jvm(void)
+{
+    struct thread_state *st = tls_state;
+    if (!st || st->exiting || (!st->holding && !st->own_registered))
+        return;
+    _rseqagent_tls_cs_area = NULL; /* before the area goes: a signal handler may allocate */
+    release(st);
+    struct owner_view v;
+    probe_owner(st, &v);
+    view_done(&v);
+    int64_t report[RSEQAGENT_REPORT_FIELDS];
+    report_fill(report, RSEQAGENT_EVENT_LEFT_JVM, st, &v);
+    st->last_owner = v.owner;
+    st->last_mode = v.mode;
+    st->cs_area = cs_area_of(st, &v);
+    _rseqagent_event_push(report);
+}
 
 static void thread_exit(void *arg)
 {

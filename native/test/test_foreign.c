@@ -1,9 +1,11 @@
 /* test_foreign.c — a library that owns rseq itself (the example owner, loaded
  * RTLD_LOCAL as System.load does), with glibc's registration off
  * (GLIBC_TUNABLES=glibc.pthread.rseq=0). argv[1]: directory of lib<variant>.so.
- * Covers the refcount protocol, owner variants, and load/unload churn. */
+ * Covers the refcount protocol, leaving the JVM while holding the count,
+ * owner variants, and load/unload churn. */
 #include "probe_util.h"
 #include <string.h>
+#include "internal.h"
 #include "tap.h"
 
 #define CHURN 1000
@@ -53,6 +55,34 @@ static void refcount_protocol(void)
     o.unreg();
     p = probe_now(RSEQAGENT_PROBE_RELEASE);
     is_int(p.r[RSEQAGENT_R_OWNER], RSEQAGENT_OWNER_NONE, "release gives the thread back");
+    dlclose(o.handle);
+}
+
+/* The thread leaves the JVM (JVMTI ThreadEnd: a JNI detach) while the agent
+ * holds the owner's count: the count goes back at once, the owner's own use
+ * keeps its registration, and its last use unregisters, as the protocol says. */
+static void leaving_the_jvm(void)
+{
+    struct owner_lib o;
+    int64_t ev[4 * RSEQAGENT_REPORT_FIELDS];
+    ok(owner_open(&o, dir, "owner") == 0, "leaving the JVM: load the standard owner");
+    is_int(o.reg(), 0, "the owner registers");
+    struct probe p = probe_now(RSEQAGENT_PROBE_ACQUIRE);
+    is_int(p.r[RSEQAGENT_R_HELD], 1, "the agent holds its count");
+    while (rseqagent_events_drain(ev, 4, 10) > 0)
+        ;
+    _rseqagent_thread_leaves_jvm();
+    is_int(o.refcount(), 1, "leaving the JVM gave the count back");
+    ok(kernel_registered(), "the owner's own use keeps its registration");
+    int n = rseqagent_events_drain(ev, 4, 200);
+    ok(n == 1 && ev[RSEQAGENT_R_KIND] == RSEQAGENT_EVENT_LEFT_JVM && ev[RSEQAGENT_R_OWNER] == RSEQAGENT_OWNER_FOREIGN &&
+           ev[RSEQAGENT_R_MODE] == RSEQAGENT_MODE_RSEQ && ev[RSEQAGENT_R_HELD] == 0,
+       "one report: still FOREIGN/rseq, nothing held (%d)", n);
+    _rseqagent_thread_leaves_jvm();
+    is_int(rseqagent_events_drain(ev, 4, 10), 0, "leaving again, holding nothing: nothing happens");
+    is_int(o.refcount(), 1, "... and the count is untouched");
+    is_int(o.unreg(), 0, "the owner's last use");
+    ok(!kernel_registered(), "... unregisters");
     dlclose(o.handle);
 }
 
@@ -108,6 +138,7 @@ int main(int argc, char **argv)
     dir = argv[1];
     is_int(rseqagent_init(), 0, "init");
     refcount_protocol();
+    leaving_the_jvm();
     variant("owner-othersig", RSEQAGENT_OWNER_FOREIGN, RSEQAGENT_MODE_FALLBACK, RSEQAGENT_SIG_OTHER);
     variant("owner-norefcount", RSEQAGENT_OWNER_FOREIGN, RSEQAGENT_MODE_FALLBACK, RSEQAGENT_SIG_MATCH);
     variant("owner-private", RSEQAGENT_OWNER_UNKNOWN, RSEQAGENT_MODE_FALLBACK, RSEQAGENT_SIG_NOT_CHECKED);

@@ -2,10 +2,12 @@
  * looking must not take; the shim registers only on ACQUIRE, gives back on
  * RELEASE and at thread exit, and a destructor running after ours takes the
  * fallback without re-registering; the allocator's first call registers and
- * queues that transition, but not on a thread that was handed back. */
+ * queues that transition, but not on a thread that was handed back; leaving
+ * the JVM gives the area back and the allocator takes the thread again. */
 #include "probe_util.h"
 #include <pthread.h>
 #include <unistd.h>
+#include "internal.h"
 #include "tap.h"
 
 #define THREADS 8
@@ -89,6 +91,38 @@ static void *first_allocation(void *arg)
     return NULL;
 }
 
+/*
+ * A thread that leaves the JVM (JVMTI ThreadEnd: a JNI detach) and lives on:
+ * the agent's area goes back at once, said once; holding nothing, nothing
+ * happens. Not a hand-back: attached again, the allocator takes it again.
+ */
+static void *leaving_the_jvm(void *arg)
+{
+    (void)arg;
+    int64_t ev[4 * RSEQAGENT_REPORT_FIELDS];
+    while (rseqagent_events_drain(ev, 4, 10) > 0) /* earlier threads' exits */
+        ;
+    probe_now(0);
+    _rseqagent_thread_leaves_jvm();
+    is_int(rseqagent_events_drain(ev, 4, 10), 0, "leaving the JVM holding nothing: nothing queued");
+    rseqagent_free(rseqagent_malloc(64));
+    ok(kernel_registered(), "the allocator took the thread");
+    while (rseqagent_events_drain(ev, 4, 10) > 0)
+        ;
+    _rseqagent_thread_leaves_jvm();
+    ok(!kernel_registered(), "leaving the JVM unregistered the agent's area");
+    int n = rseqagent_events_drain(ev, 4, 200);
+    ok(n == 1 && ev[RSEQAGENT_R_KIND] == RSEQAGENT_EVENT_LEFT_JVM && ev[RSEQAGENT_R_FROM_OWNER] == RSEQAGENT_OWNER_SHIM &&
+           ev[RSEQAGENT_R_OWNER] == RSEQAGENT_OWNER_NONE && ev[RSEQAGENT_R_MODE] == RSEQAGENT_MODE_NONE,
+       "... and queued SHIM -> NONE once (%d)", n);
+    int64_t fallback_before = fallback_ops();
+    void *block = rseqagent_malloc(64);
+    ok(block != NULL && kernel_registered() && fallback_ops() == fallback_before,
+       "attached again, the allocator takes the thread again (rseq, not the fallback)");
+    rseqagent_free(block);
+    return NULL;
+}
+
 int main(void)
 {
     is_int(rseqagent_init(), 0, "init");
@@ -137,5 +171,8 @@ int main(void)
     pthread_t allocating;
     pthread_create(&allocating, NULL, first_allocation, NULL);
     pthread_join(allocating, NULL);
+    pthread_t leaving;
+    pthread_create(&leaving, NULL, leaving_the_jvm, NULL);
+    pthread_join(leaving, NULL);
     return tap_done();
 }

@@ -15,6 +15,7 @@ public final class Report {
     public static final int KIND_THREAD_EXIT = 1;
     public static final int KIND_ALLOCATOR = 2;
     public static final int KIND_THREAD_START = 3;
+    public static final int KIND_LEFT_JVM = 4;
 
     public static final int R_KIND = 0;
     public static final int R_TID = 1;

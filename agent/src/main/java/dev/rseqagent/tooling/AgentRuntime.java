@@ -197,6 +197,8 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
         } else if (report[Report.R_KIND] == Report.KIND_THREAD_START) {
             Thread started = JvmHook.takeThread(report[Report.R_TAG]);
             ownership.onDeferredThreadStart(report, started.getName());
+        } else if (report[Report.R_KIND] == Report.KIND_LEFT_JVM) {
+            ownership.onLeftJvm(report);
         } else {
             ownership.onThreadExit(report);
         }

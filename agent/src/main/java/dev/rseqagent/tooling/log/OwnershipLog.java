@@ -49,6 +49,15 @@ public final class OwnershipLog {
         log(report, stats.nameOf(report[Report.R_TID]), "thread-exit", false); // log() then forgets the thread
     }
 
+    /**
+     * A thread left the JVM (a JNI detach, or its end as a Java thread) and
+     * the agent gave back what it held there: not counted as a transition,
+     * as at thread exit; the thread is remembered, as it may attach again.
+     */
+    public void onLeftJvm(long[] report) {
+        log(report, stats.nameOf(report[Report.R_TID]), "thread-end", false);
+    }
+
     /** The allocator's first call on a thread made rseq usable there (a transition no probe saw). */
     public void onAllocatorAcquire(long[] report) {
         log(report, stats.nameOf(report[Report.R_TID]), "allocator", false);
@@ -115,7 +124,7 @@ public final class OwnershipLog {
         if (!firstSight && from == to && fromMode == mode) {
             return;
         }
-        if (!firstSight && r[Report.R_KIND] != Report.KIND_THREAD_EXIT) {
+        if (!firstSight && r[Report.R_KIND] != Report.KIND_THREAD_EXIT && r[Report.R_KIND] != Report.KIND_LEFT_JVM) {
             stats.onTransition();
         }
         TransitionListener l = listener;

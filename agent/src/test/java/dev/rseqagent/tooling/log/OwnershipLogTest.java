@@ -308,6 +308,27 @@ class OwnershipLogTest {
     }
 
     @Test
+    void aThreadThatLeftTheJvmKeepsItsNameAndIsNoTransition() {
+        log.onProbe(firstSight(9, Owner.NONE, Mode.NONE), "owner-worker", "thread-start");
+        log.onAllocatorAcquire(allocatorAcquire(9));
+        long[] left = report(9, Owner.SHIM, Mode.RSEQ, Owner.NONE, Mode.NONE);
+        left[Report.R_KIND] = Report.KIND_LEFT_JVM;
+
+        log.onLeftJvm(left);
+        log.onAllocatorAcquire(allocatorAcquire(9)); // attached again
+
+        assertEquals(4, events().size());
+        Map<String, Object> pairs = pairs(events().get(2));
+        assertEquals("owner-worker", pairs.get("thread"));
+        assertEquals("SHIM", pairs.get("from"));
+        assertEquals("NONE", pairs.get("to"));
+        assertEquals("thread-end", pairs.get("at"));
+        assertEquals("owner-worker", pairs(events().get(3)).get("thread"), "the thread is remembered: it may come back");
+        assertEquals(2, log.stats().transitions(), "giving back as the thread leaves is not a transition");
+        assertEquals(Map.of("SHIM/rseq", 1L), log.stats().threadsByOwnerMode());
+    }
+
+    @Test
     void unchangedThreadExitIsNotLogged() {
         log.onProbe(firstSight(6, Owner.GLIBC, Mode.RSEQ), "g", "thread-start");
         long[] r = report(6, Owner.GLIBC, Mode.RSEQ, Owner.GLIBC, Mode.RSEQ);

@@ -114,7 +114,7 @@ class FailureModesTest {
         assertTrue(r.stdoutLines().contains("DONE"), r.describe());
         assertEquals(List.of(), r.stderrLines().stream().filter(l -> l.contains("[rseq-agent]"))
                 .filter(l -> !l.contains(" INFO ")).collect(Collectors.toList()), r.describe());
-        assertTrue(r.stderr.contains("from=SHIM to=NONE mode=none at=thread-exit"), "the drainer runs\n" + r.describe());
+        assertTrue(r.stderr.contains("from=SHIM to=NONE mode=none at=thread-end"), "the drainer runs\n" + r.describe());
         assertTrue(r.stderr.contains(" fallback operations"), "the allocator's figures: the control plane is bound\n"
                 + r.describe());
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rseqagent.it.alloc.HandBackApp;
+import dev.rseqagent.it.alloc.NativeWorkerApp;
 import dev.rseqagent.it.apps.ChurnApp;
 import dev.rseqagent.it.apps.OwnerApp;
 import java.util.List;
@@ -59,6 +60,38 @@ class ForeignOwnerTest {
                 "STEP acquired owner=SHIM mode=rseq"),
                 r.stdoutLines().stream().filter(l -> l.startsWith("STEP") || l.contains(" rc="))
                         .collect(Collectors.toList()), r.describe());
+    }
+
+    /**
+     * A native thread of the owner library's own (pthread_create), attached three times to call back into rewritten
+     * code and detached in between, as native runtimes call Java listeners. The agent takes the thread when the
+     * callback allocates and gives it back at the detach, so the library registers there while it is detached (before,
+     * the agent's own area kept it out until the thread exited: EBUSY); from then on the agent takes the library's
+     * refcount at each callback and gives it back at each detach, and the library's own last use unregisters.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void aNativeThreadIsItsLibrarysAgainEachTimeItLeavesTheJvm(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).glibcRseqOff().agentArgs(RewritingTest.ALLOC)
+                .run(NativeWorkerApp.class, JvmRun.ownerLib("owner"), "1");
+        assertEquals(0, r.exitCode, r.describe());
+        assertEquals(List.of(
+                "STEP 0 thread=owner-worker owner=SHIM mode=rseq held=false owned=true refcount=0",
+                "STEP 1 thread=owner-worker owner=FOREIGN mode=rseq held=true owned=true refcount=2",
+                "STEP 2 thread=owner-worker owner=FOREIGN mode=rseq held=true owned=true refcount=2",
+                "WORKER rc=0",
+                "COUNTERS registrations=1 unregistrations=1 foreignTakes=2 foreignGives=2"),
+                r.stdoutLines().stream().filter(l -> l.matches("(STEP|WORKER|COUNTERS) .*")).collect(Collectors.toList()),
+                r.describe());
+        // lines made on the thread and lines the drainer prints later interleave: compared as a set of (at, transition)
+        assertEquals(List.of("allocator NONE->SHIM/rseq", "thread-end SHIM->NONE/none", "thread-exit FOREIGN->NONE/none",
+                "thread-start NEW->NONE/none", "thread-start NONE->FOREIGN/rseq"),
+                r.ownerLines().stream().filter(l -> "owner-worker".equals(l.thread()))
+                        .map(l -> l.get("at") + " " + l.transition()).sorted().collect(Collectors.toList()),
+                r.describe());
+        OwnerLine start = r.ownerLines().stream().filter(l -> "owner-worker".equals(l.thread())).findFirst().get();
+        assertTrue(start.index < r.stderrLines().indexOf("FIRST owner-worker 0"),
+                "the attached thread's line comes before its first statement\n" + r.describe());
     }
 
     static Stream<Arguments> variants() {

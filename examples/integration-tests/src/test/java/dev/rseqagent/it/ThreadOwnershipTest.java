@@ -45,7 +45,7 @@ class ThreadOwnershipTest {
             assertEquals("NEW->NONE/none", start.transition(), r.describe());
             assertTrue(start.index < r.stderrLines().indexOf("FIRST " + name), r.describe());
             assertEquals("NONE->SHIM/rseq", single(r, name, "api").transition(), r.describe());
-            assertEquals("SHIM->NONE/none", single(r, name, "thread-exit").transition(), r.describe());
+            assertEquals("SHIM->NONE/none", single(r, name, "thread-end").transition(), r.describe());
             assertTrue(r.stdoutLines().contains("STATE " + name + " SHIM rseq"), r.describe());
         }
         assertTrue(r.stdoutLines().contains("COUNTERS registrations=4 unregistrations=4"), r.describe());

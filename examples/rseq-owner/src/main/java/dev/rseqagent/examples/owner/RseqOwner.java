@@ -25,4 +25,14 @@ public final class RseqOwner {
 
     /** The kernel-written cpu_id of this thread's area; -1 when not registered. */
     public static native int cpuId0();
+
+    /**
+     * Runs a worker thread of the library's own (pthread_create) and waits for
+     * it: it attaches to the JVM {@code attaches} times as "owner-worker" to
+     * call {@code target.method(round)} (static void (int)), detaching after
+     * each; before attach number {@code registerBefore} (from 0; -1: never) it
+     * takes a use of rseq through the library, which it gives back after its
+     * last detach. 0, or the first failure as -errno.
+     */
+    public static native int runWorker0(Class<?> target, String method, int attaches, int registerBefore);
 }
