@@ -3,6 +3,7 @@ package dev.rseqagent.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rseqagent.it.alloc.NativeWorkerApp;
 import dev.rseqagent.it.apps.ThreadsApp;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -50,6 +51,28 @@ class ThreadOwnershipTest {
         }
         assertTrue(r.stdoutLines().contains("COUNTERS registrations=4 unregistrations=4"), r.describe());
         assertTrue(r.stdout.contains("glibcRseqSize=0,"), "glibc did not register\n" + r.describe());
+    }
+
+    /**
+     * A native thread attached through JNI three times, detached in between (as native runtimes call Java
+     * listeners): its line comes at its first attach, before its first statement, and only then (glibc owns it
+     * throughout); its rewritten allocations reach the caches each time.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void aNativeThreadAttachedThroughJniIsSeenAtItsFirstAttach(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).agentArgs(RewritingTest.ALLOC)
+                .run(NativeWorkerApp.class, JvmRun.ownerLib("owner"), "-1");
+        assertEquals(0, r.exitCode, r.describe());
+        OwnerLine attached = single(r, "owner-worker", "thread-start");
+        assertEquals("NEW->GLIBC/rseq", attached.transition(), r.describe());
+        assertTrue(attached.index < r.stderrLines().indexOf("FIRST owner-worker 0"), r.describe());
+        assertEquals(1, r.ownerLines().stream().filter(l -> "owner-worker".equals(l.thread())).count(), r.describe());
+        for (int round = 0; round < 3; round++) {
+            assertTrue(r.stdoutLines().contains("STEP " + round
+                    + " thread=owner-worker owner=GLIBC mode=rseq held=false owned=true refcount=0"), r.describe());
+        }
+        assertTrue(r.stdoutLines().contains("WORKER rc=0"), r.describe());
     }
 
     @ParameterizedTest
