@@ -14,6 +14,7 @@ import dev.rseqagent.it.alloc.UnsafeApp;
 import dev.rseqagent.it.alloc.UnsafePolicyApp;
 import dev.rseqagent.it.apps.EarlyLoaderAgent;
 import dev.rseqagent.it.apps.LoaderApp;
+import dev.rseqagent.it.arrow.ArrowApp;
 import dev.rseqagent.it.netty.NettyApp;
 import dev.rseqagent.it.plain.PlainApp;
 import java.io.IOException;
@@ -340,6 +341,27 @@ class RewritingTest {
                 .run(NettyApp.class);
         assertChecksPass(r);
         assertTrue(r.stderr.contains("in packages [io.netty.util.internal]"), r.describe());
+    }
+
+    /**
+     * Apache Arrow's allocators, its jars as named modules on the module path, opted in by the package of its
+     * MemoryUtil (whose Unsafe calls its unsafe allocation manager makes): its buffers come from the shim, through
+     * a read edge the agent adds to Arrow's module; Arrow's limits, transfers and leak check hold.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void arrowAsNamedModulesRunsOnTheShim(Jdk jdk) throws Exception {
+        JvmRun.Result r = JvmRun.on(jdk).agentArgs("packages=org.apache.arrow.memory.util")
+                .jvmArg("--module-path=" + System.getProperty("it.arrowModulePath"))
+                .jvmArg("--add-modules=org.apache.arrow.memory.core,org.apache.arrow.memory.unsafe")
+                .jvmArg("--add-opens=java.base/java.nio=org.apache.arrow.memory.core")
+                .jvmArg("-Darrow.allocation.manager.type=Unsafe")
+                .run(ArrowApp.class);
+        assertChecksPassing(r, 11);
+        assertTrue(r.stderr.contains("in packages [org.apache.arrow.memory.util]"), r.describe());
+        Matcher exit = EXIT_SUMMARY.matcher(r.stderr);
+        assertTrue(exit.find() && Integer.parseInt(exit.group(1)) >= 2, "MemoryUtil's allocate and free were rewritten\n"
+                + r.describe());
     }
 
     /** A class loaded before rseq-agent's premain (by an agent listed first) is rewritten by retransformation. */
