@@ -48,6 +48,8 @@ public final class AgentClassLoader extends ClassLoader {
     private volatile ZipFile[] extraJars = new ZipFile[0];
     private final URL jarUrl;
     private final File jarFile;
+    /** The jar-written-over line was printed (racy: at worst twice). */
+    private boolean jarChangeSaid;
     private final ClassLoader bootstrapSide;
     /** The agent jar's: a security policy's grant to the jar holds for every class defined here. */
     private final ProtectionDomain domain;
@@ -153,8 +155,25 @@ public final class AgentClassLoader extends ClassLoader {
             }
             definePackageOf(name);
             return defineClass(name, bytes, 0, bytes.length, domain);
+        } catch (ClassPack.ChangedOnDisk e) {
+            sayJarChangedOnce(e);
+            throw new ClassNotFoundException(name, e);
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
+        }
+    }
+
+    /**
+     * Said straight to stderr (the agent's logging may need classes it can no
+     * longer load), once: what failed, why, and how to deploy a new version.
+     */
+    private void sayJarChangedOnce(ClassPack.ChangedOnDisk e) {
+        if (!jarChangeSaid) {
+            jarChangeSaid = true;
+            System.err.println("[rseq-agent] ERROR " + jarFile + " was written over while this JVM runs (" + e.path
+                    + " differs); the agent cannot load the rest of its classes and parts of it stop: restart the JVM to"
+                    + " run the new version, and replace the jar by renaming a new file over it (mv), not by writing into"
+                    + " it");
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -32,17 +33,30 @@ import net.bytebuddy.jar.asm.Opcodes;
  * <p>Layout, big-endian:
  * <pre>
  *   index: int MAGIC, int slots (a power of two, at most half full), int index length
- *       slots x { int hash, int nameAt, int dataAt, int length }
+ *       slots x { int hash, int nameAt, int dataAt, int length, int crc32 }
  *           hash: String.hashCode of the class's path ("a/b/C"); nameAt 0: empty slot;
  *           linear probing from hash &amp; (slots - 1)
  *       names: u2 length, then the path in UTF-8
  *   data: the class files
  * </pre>
+ * Each class file's CRC-32 is checked as it is read: a jar written over in
+ * place while the JVM runs (a deployment copying a new version onto the old
+ * file) would otherwise hand the JVM bytes of the new file at the old offsets.
  */
 final class ClassPack {
-    static final int MAGIC = 0x52514350; // "RQCP"
+    static final int MAGIC = 0x52514351; // "RQCQ": slots with a CRC-32
     private static final int HEADER = 12;
-    private static final int SLOT = 16;
+    private static final int SLOT = 20;
+
+    /** A class file read from the pack no longer matches its CRC-32: the file changed under the running JVM. */
+    static final class ChangedOnDisk extends IOException {
+        final String path;
+
+        ChangedOnDisk(String path) {
+            super(path + " differs from the agent jar this JVM opened: the jar was written over while it runs");
+            this.path = path;
+        }
+    }
 
     /** Where the pack's bytes are: the jar file ({@link StoredEntry}), its ZipFile entry, or (in tests) an array. */
     interface Source {
@@ -86,6 +100,9 @@ final class ClassPack {
             if (intAt(index, slot) == hash && nameIs(nameAt, path)) {
                 byte[] classFile = new byte[intAt(index, slot + 12)];
                 source.read(intAt(index, slot + 8) & 0xffffffffL, classFile);
+                if (crc32(classFile) != intAt(index, slot + 16)) {
+                    throw new ChangedOnDisk(path);
+                }
                 return classFile;
             }
         }
@@ -111,6 +128,12 @@ final class ClassPack {
             }
         }
         return true;
+    }
+
+    private static int crc32(byte[] b) {
+        CRC32 crc = new CRC32();
+        crc.update(b);
+        return (int) crc.getValue();
     }
 
     private static int intAt(byte[] b, int at) {
@@ -152,7 +175,8 @@ final class ClassPack {
             List<int[]> table = new ArrayList<>();
             for (var e : classes.entrySet()) {
                 byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
-                table.add(new int[] {e.getKey().hashCode(), namesAt + names.size(), data.size(), e.getValue().length});
+                table.add(new int[] {e.getKey().hashCode(), namesAt + names.size(), data.size(), e.getValue().length,
+                        crc32(e.getValue())});
                 names.write(name.length >> 8);
                 names.write(name.length);
                 names.write(name);

@@ -150,13 +150,17 @@ final class AgentRuntime implements RseqBridge, Diagnostics.Source {
         Runtime.getRuntime().addShutdownHook(new Thread("rseq-agent-shutdown") {
             @Override
             public void run() {
-                EventDrainer d = drainer;
-                if (d != null) {
-                    ownership.deferThreadStartsWith(null); // threads started from now on are logged on themselves
-                    d.drainRemaining();
+                try {
+                    EventDrainer d = drainer;
+                    if (d != null) {
+                        ownership.deferThreadStartsWith(null); // threads started from now on are logged on themselves
+                        d.drainRemaining();
+                    }
+                    ownership.flush();
+                    diagnostics().logExitSummary();
+                } catch (Throwable t) { // one line, not a stack trace in the application's shutdown
+                    System.err.println("[rseq-agent] ERROR the agent's last lines and exit summary failed: " + t);
                 }
-                ownership.flush();
-                diagnostics().logExitSummary();
             }
         });
     }

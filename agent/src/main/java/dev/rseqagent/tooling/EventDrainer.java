@@ -30,7 +30,7 @@ final class EventDrainer implements Runnable {
         return drainer;
     }
 
-    /** One bad report is logged and skipped; the drainer carries on (after a pause). */
+    /** One bad report is logged and skipped; the drainer carries on (after a pause), unless it lost its classes. */
     @Override
     public void run() {
         long lastReclaim = System.nanoTime();
@@ -42,6 +42,10 @@ final class EventDrainer implements Runnable {
                     runtime.reclaimIdleCaches();
                     runtime.diagnostics().tick();
                 }
+            } catch (LinkageError e) { // a class of the agent's cannot be loaded (its loader said why): no retry helps
+                System.err.println("[rseq-agent] ERROR the agent's event drainer stops (thread-exit lines, JMX, JFR): "
+                        + e);
+                return;
             } catch (Throwable t) {
                 runtime.ownership().probeFailed("rseq-agent-events", t);
                 pause();

@@ -84,7 +84,7 @@ class ClassPackTest {
     void somethingElseIsRefused() {
         assertThrows(IOException.class, () -> open(bytes("PK\u0003\u0004 a zip, not a pack")));
         assertThrows(IOException.class, () -> open(new byte[0]));
-        byte[] tooShort = new byte[] {0x52, 0x51, 0x43, 0x50, 0, 0, 0x10, 0, 0, 0, 0, 12};
+        byte[] tooShort = new byte[] {0x52, 0x51, 0x43, 0x51, 0, 0, 0x10, 0, 0, 0, 0, 12};
         assertThrows(IOException.class, () -> open(tooShort), "4096 slots announced in a 12-byte index");
     }
 
@@ -96,6 +96,22 @@ class ClassPackTest {
         ClassPack pack = open(Arrays.copyOf(packed, packed.length - 3));
 
         assertThrows(IOException.class, () -> pack.classFile("a/A"));
+    }
+
+    /** The jar written over in place under a running JVM: the old offsets hold other bytes, which are refused. */
+    @Test
+    void aClassWhoseBytesChangedOnDiskIsRefusedByName() throws IOException {
+        TreeMap<String, byte[]> classes = new TreeMap<>();
+        classes.put("a/A", bytes("the first class file"));
+        classes.put("a/B", bytes("the second class file"));
+        byte[] packed = ClassPack.Writer.pack(classes);
+        byte[] overwritten = packed.clone();
+        overwritten[overwritten.length - 1] ^= 1; // the last byte of the last class file, a/B
+        ClassPack pack = open(overwritten);
+
+        assertArrayEquals(bytes("the first class file"), pack.classFile("a/A"));
+        ClassPack.ChangedOnDisk changed = assertThrows(ClassPack.ChangedOnDisk.class, () -> pack.classFile("a/B"));
+        assertEquals("a/B", changed.path);
     }
 
     /** A pack over an array, read past its end as the jar's entry would be: an IOException. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rseqagent.it.alloc.ArenaFullApp;
 import dev.rseqagent.it.alloc.UnsafeApp;
+import dev.rseqagent.it.apps.JarOverwriteApp;
 import dev.rseqagent.it.apps.MapsApp;
 import dev.rseqagent.it.apps.ThreadsApp;
 import java.nio.file.Files;
@@ -22,6 +23,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FailureModesTest {
     @TempDir
     Path tmp;
+
+    /**
+     * A deployment copies a new agent jar onto the old file while the JVM runs: the agent's classes not yet loaded
+     * now read other bytes. It refuses them by their checksum and says so in one line, its exit summary fails in
+     * one more; the application runs to its end with its exit code, and nothing prints a stack trace. Before, the
+     * agent defined garbage (ClassFormatError traces from its threads).
+     */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void aJarWrittenOverWhileTheJvmRunsCostsALineNotTheApplication(Jdk jdk) throws Exception {
+        Path jar = Files.copy(Path.of(JvmRun.AGENT_JAR), tmp.resolve("rseq-agent.jar"));
+        JvmRun.Result r = JvmRun.on(jdk).agentJar(jar).run(JarOverwriteApp.class, jar.toString());
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.stdoutLines().contains("OVERWRITTEN") && r.stdoutLines().contains("DONE sum=19900"), r.describe());
+        assertEquals(1, r.stderrLines().stream().filter(l -> l.startsWith("[rseq-agent] ERROR " + jar
+                + " was written over while this JVM runs (")).count(), r.describe());
+        assertEquals(List.of(), r.stderrLines().stream().filter(l -> l.startsWith("Exception in thread")
+                || l.startsWith("\tat ")).collect(Collectors.toList()), r.describe());
+    }
 
     static List<Jdk> jdksThatCanDenyNativeAccess() {
         return Jdk.from(24);

@@ -27,6 +27,7 @@ final class JvmRun {
     private final List<String> classPath = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private String agentArgs;
+    private String agentJar = AGENT_JAR;
     private boolean agent = true;
     private boolean nativeAccess = true;
 
@@ -42,6 +43,12 @@ final class JvmRun {
 
     JvmRun agentArgs(String args) {
         this.agentArgs = args;
+        return this;
+    }
+
+    /** The agent from this copy of its jar. */
+    JvmRun agentJar(Path copy) {
+        this.agentJar = copy.toString();
         return this;
     }
 
@@ -158,7 +165,7 @@ final class JvmRun {
         }
         cmd.addAll(agentsBefore);
         if (agent) {
-            cmd.add("-javaagent:" + AGENT_JAR + (agentArgs != null ? "=" + agentArgs : ""));
+            cmd.add("-javaagent:" + agentJar + (agentArgs != null ? "=" + agentArgs : ""));
         }
         cmd.addAll(jvmArgs);
         cmd.addAll(what);
