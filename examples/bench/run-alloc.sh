@@ -29,7 +29,7 @@ gcc $cflags "$here/c/zero_order.c" -o "$out/zero_order"
   o=$(echo $os | tr ' ' '\n' | sort -n | sed -n 3p)
   echo "| peak RSS, 256 threads churn 16 B - 64 KiB (median of 5) | $g KiB | $o KiB | $(awk "BEGIN{printf \"%.2fx\", $o/$g}") | <= 0.5x |"
   echo
-  echo "Why calloc zeroes a block top-down when it lies below the previous one (c/zero_order.c, no allocator: 256 MiB of 4 KiB blocks, medians of 9 passes):"
+  echo "Why a refill hands its blocks out in rising order, and calloc zeroes a block top-down when it lies below the previous one (c/zero_order.c, no allocator: 256 MiB of 4 KiB blocks, medians of 9 passes):"
   echo
   echo "| blocks | ns a block |"
   echo "| --- | --- |"

@@ -7,8 +7,9 @@
  * is handed to a Java method, which logs it (or, while first sightings are
  * summarised, queued for the agent's drainer: deferFirstSights0, takeThread0);
  * and when a thread leaves the JVM (JVMTI ThreadEnd), what the agent took
- * there is given back. This path is pure JNI: JNA's first call on a new thread costs ~15 us, and
- * JNA's own start-up ~50 ms, which must not sit before the application's main.
+ * there is given back. This path is pure JNI: JNA's first call on a new
+ * thread costs ~15 us, and JNA's own start-up ~50 ms, which must not sit
+ * before the application's main.
  */
 #include <errno.h>
 #include <stdatomic.h>
