@@ -36,7 +36,7 @@ public final class Rseq {
      * Makes rseq usable on the calling thread where it can be: registers the
      * agent's own area when nobody owns the thread, or takes a FOREIGN owner's
      * {@code __rseq_refcount}. Held until {@link #releaseCurrentThread()} or
-     * the thread exits.
+     * the thread leaves the JVM (it ends, or a native thread detaches).
      *
      * @throws IllegalStateException if the agent is not active
      */
