@@ -66,7 +66,7 @@ class ForeignOwnerTest {
      * A native thread of the owner library's own (pthread_create), attached three times to call back into rewritten
      * code and detached in between, as native runtimes call Java listeners. The agent takes the thread when the
      * callback allocates and gives it back at the detach, so the library registers there while it is detached (before,
-     * the agent's own area kept it out until the thread exited: EBUSY); from then on the agent takes the library's
+     * the agent's own area kept it out until the thread exited: EINVAL); from then on the agent takes the library's
      * refcount at each callback and gives it back at each detach, and the library's own last use unregisters.
      */
     @ParameterizedTest
