@@ -64,7 +64,9 @@ public final class JvmHook {
 
     /**
      * Probes every Java thread started from now on, on that thread before it runs, and calls
-     * {@code hook.methodName(long[] report)} with the report; a null hook only probes.
+     * {@code hook.methodName(long[] report)} with the report; a null hook only probes. As each
+     * thread leaves the JVM (its end, or a JNI detach) the shim gives back what the agent took
+     * there and queues a {@link Report#KIND_LEFT_JVM} report.
      *
      * @return the probe of the calling thread
      * @throws IllegalStateException if the hook cannot be installed
