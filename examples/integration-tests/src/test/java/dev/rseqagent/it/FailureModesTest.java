@@ -34,13 +34,27 @@ class FailureModesTest {
     @MethodSource("dev.rseqagent.it.Jdk#all")
     void aJarWrittenOverWhileTheJvmRunsCostsALineNotTheApplication(Jdk jdk) throws Exception {
         Path jar = Files.copy(Path.of(JvmRun.AGENT_JAR), tmp.resolve("rseq-agent.jar"));
-        JvmRun.Result r = JvmRun.on(jdk).agentJar(jar).run(JarOverwriteApp.class, jar.toString());
+        JvmRun.Result r = JvmRun.on(jdk).agentJar(jar).run(JarOverwriteApp.class, jar.toString(), "in-place");
         assertEquals(0, r.exitCode, r.describe());
-        assertTrue(r.stdoutLines().contains("OVERWRITTEN") && r.stdoutLines().contains("DONE sum=19900"), r.describe());
+        assertTrue(r.stdoutLines().contains("REPLACED") && r.stdoutLines().contains("DONE sum=19900"), r.describe());
         assertEquals(1, r.stderrLines().stream().filter(l -> l.startsWith("[rseq-agent] ERROR " + jar
                 + " was written over while this JVM runs (")).count(), r.describe());
         assertEquals(List.of(), r.stderrLines().stream().filter(l -> l.startsWith("Exception in thread")
                 || l.startsWith("\tat ")).collect(Collectors.toList()), r.describe());
+    }
+
+    /** The way the line above advises: a new jar renamed over the old one goes unnoticed by a running JVM. */
+    @ParameterizedTest
+    @MethodSource("dev.rseqagent.it.Jdk#all")
+    void aJarRenamedOverWhileTheJvmRunsGoesUnnoticed(Jdk jdk) throws Exception {
+        Path jar = Files.copy(Path.of(JvmRun.AGENT_JAR), tmp.resolve("rseq-agent.jar"));
+        JvmRun.Result r = JvmRun.on(jdk).agentJar(jar).run(JarOverwriteApp.class, jar.toString(), "renamed-over");
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.stdoutLines().contains("REPLACED") && r.stdoutLines().contains("DONE sum=19900"), r.describe());
+        assertEquals(List.of(), r.stderrLines().stream().filter(l -> l.contains("ERROR") || l.contains("WARN")
+                || l.startsWith("Exception in thread")).collect(Collectors.toList()), r.describe());
+        assertTrue(r.stderr.contains("rseq-agent summary:"), "the agent's last classes load from the old file\n"
+                + r.describe());
     }
 
     static List<Jdk> jdksThatCanDenyNativeAccess() {

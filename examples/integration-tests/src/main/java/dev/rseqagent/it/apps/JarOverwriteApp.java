@@ -5,19 +5,23 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
- * Writes over the agent's jar while the JVM runs, as a deployment that copies
- * a new version onto the old file does: once the agent is up, every byte of
- * its class pack after the pack's index changes in place. Then the
- * application goes on (threads, direct buffers) and ends normally; the agent
- * must say what happened in a line, not break the application or print stack
- * traces. Args: the agent jar (a copy the test owns).
+ * Replaces the agent's jar while the JVM runs, once the agent is up, with one
+ * whose class pack differs after its index: "in-place" writes into the file,
+ * as a deployment that copies a new version onto the old one does;
+ * "renamed-over" writes a new file and renames it over the old one, which the
+ * running JVM (holding the old file open) does not see. Then the application
+ * goes on (threads, direct buffers) and ends normally. Args: the agent jar
+ * (a copy the test owns), the mode.
  */
 public final class JarOverwriteApp {
     public static void main(String[] args) throws Exception {
         awaitControlPlane();
-        writeOverThePack(args[0]);
+        replaceThePack(Path.of(args[0]), args[1].equals("renamed-over"));
         long sum = 0;
         for (int i = 0; i < 200; i++) {
             Thread t = new Thread(() -> { });
@@ -44,20 +48,24 @@ public final class JarOverwriteApp {
     }
 
     /** Flips every byte after the class pack's index: the index (read at start) stays, the classes change. */
-    private static void writeOverThePack(String jar) throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(jar, "rw")) {
-            byte[] all = new byte[(int) file.length()];
-            file.readFully(all);
-            int pack = packAt(all);
-            int dataAt = pack + intAt(all, pack + 8);
-            int end = all.length - 64 * 1024; // short of the zip's directory at the end
-            for (int i = dataAt; i < end; i++) {
-                all[i] ^= 0x5a;
-            }
-            file.seek(dataAt);
-            file.write(all, dataAt, end - dataAt);
+    private static void replaceThePack(Path jar, boolean renamedOver) throws IOException {
+        byte[] all = Files.readAllBytes(jar);
+        int pack = packAt(all);
+        int dataAt = pack + intAt(all, pack + 8);
+        int end = all.length - 64 * 1024; // short of the zip's directory at the end
+        for (int i = dataAt; i < end; i++) {
+            all[i] ^= 0x5a;
         }
-        System.out.println("OVERWRITTEN");
+        if (renamedOver) {
+            Path next = Files.write(jar.resolveSibling(jar.getFileName() + ".new"), all);
+            Files.move(next, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            try (RandomAccessFile file = new RandomAccessFile(jar.toFile(), "rw")) {
+                file.seek(dataAt);
+                file.write(all, dataAt, end - dataAt);
+            }
+        }
+        System.out.println("REPLACED");
     }
 
     /** The pack's header: its magic, then a power-of-two slot count and an index that fits in the file. */
