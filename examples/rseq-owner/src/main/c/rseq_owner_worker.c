@@ -1,10 +1,12 @@
 /*
  * rseq_owner_worker.c — a worker thread of the library's own, as native
- * runtimes have: created with pthread_create, it takes a use of rseq through
- * the library (optionally), then attaches to the JVM several times to call
- * back into Java, detaching in between, gives its use back and exits. What
- * the agent must handle there: a thread it first sees at JNI attach, that
- * comes and goes as a Java thread, and outlives its last detach.
+ * runtimes have: created with pthread_create, it attaches to the JVM several
+ * times to call back into Java, detaching in between; before one of those
+ * attaches (or never) it takes a use of rseq through the library, which it
+ * gives back after its last detach. What the agent must handle there: a
+ * thread it first sees at JNI attach, that comes and goes as a Java thread,
+ * that its own library registers on while it is detached, and that outlives
+ * its last detach.
  */
 #include <errno.h>
 #include <jni.h>
