@@ -33,12 +33,9 @@ class FailureModesTest {
     @ParameterizedTest
     @MethodSource("dev.rseqagent.it.Jdk#all")
     void aJarWrittenOverWhileTheJvmRunsCostsALineNotTheApplication(Jdk jdk) throws Exception {
-        Path jar = Files.copy(Path.of(JvmRun.AGENT_JAR), tmp.resolve("rseq-agent.jar"));
-        JvmRun.Result r = JvmRun.on(jdk).agentJar(jar).run(JarOverwriteApp.class, jar.toString(), "in-place");
-        assertEquals(0, r.exitCode, r.describe());
-        assertTrue(r.stdoutLines().contains("REPLACED") && r.stdoutLines().contains("DONE sum=19900"), r.describe());
-        assertEquals(1, r.stderrLines().stream().filter(l -> l.startsWith("[rseq-agent] ERROR " + jar
-                + " was written over while this JVM runs (")).count(), r.describe());
+        JvmRun.Result r = replacingTheAgentJar(jdk, "in-place");
+        assertEquals(1, r.stderrLines().stream().filter(l -> l.startsWith("[rseq-agent] ERROR " + tmp.resolve(
+                "rseq-agent.jar") + " was written over while this JVM runs (")).count(), r.describe());
         assertEquals(List.of(), r.stderrLines().stream().filter(l -> l.startsWith("Exception in thread")
                 || l.startsWith("\tat ")).collect(Collectors.toList()), r.describe());
     }
@@ -47,14 +44,20 @@ class FailureModesTest {
     @ParameterizedTest
     @MethodSource("dev.rseqagent.it.Jdk#all")
     void aJarRenamedOverWhileTheJvmRunsGoesUnnoticed(Jdk jdk) throws Exception {
-        Path jar = Files.copy(Path.of(JvmRun.AGENT_JAR), tmp.resolve("rseq-agent.jar"));
-        JvmRun.Result r = JvmRun.on(jdk).agentJar(jar).run(JarOverwriteApp.class, jar.toString(), "renamed-over");
-        assertEquals(0, r.exitCode, r.describe());
-        assertTrue(r.stdoutLines().contains("REPLACED") && r.stdoutLines().contains("DONE sum=19900"), r.describe());
+        JvmRun.Result r = replacingTheAgentJar(jdk, "renamed-over");
         assertEquals(List.of(), r.stderrLines().stream().filter(l -> l.contains("ERROR") || l.contains("WARN")
                 || l.startsWith("Exception in thread")).collect(Collectors.toList()), r.describe());
         assertTrue(r.stderr.contains("rseq-agent summary:"), "the agent's last classes load from the old file\n"
                 + r.describe());
+    }
+
+    /** JarOverwriteApp under a copy of the agent jar that it replaces in {@code mode}; it ran to its end. */
+    private JvmRun.Result replacingTheAgentJar(Jdk jdk, String mode) throws Exception {
+        Path jar = Files.copy(Path.of(JvmRun.AGENT_JAR), tmp.resolve("rseq-agent.jar"));
+        JvmRun.Result r = JvmRun.on(jdk).agentJar(jar).run(JarOverwriteApp.class, jar.toString(), mode);
+        assertEquals(0, r.exitCode, r.describe());
+        assertTrue(r.stdoutLines().contains("REPLACED") && r.stdoutLines().contains("DONE sum=19900"), r.describe());
+        return r;
     }
 
     static List<Jdk> jdksThatCanDenyNativeAccess() {
