@@ -68,15 +68,6 @@ RSEQAGENT_EXPORT int rseqagent_alloc_stats(int64_t *out)
     return 0;
 }
 
-RSEQAGENT_EXPORT int64_t rseqagent_arena_budget(int *bound_by)
-{
-    struct _rseqagent_arena_plan plan;
-    _rseqagent_arena_plan(&plan);
-    if (bound_by)
-        *bound_by = plan.bound_by;
-    return (int64_t)plan.first;
-}
-
 RSEQAGENT_EXPORT int rseqagent_reclaim_supported(void)
 {
     return _rseqagent_cache_reclaim_supported();

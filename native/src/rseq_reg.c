@@ -395,6 +395,13 @@ static void release(struct thread_state *st)
     }
 }
 
+/* Gives back what the agent holds here; the allocator decides again at its next call. */
+static void give_back(struct thread_state *st)
+{
+    _rseqagent_tls_cs_area = NULL; /* before the area goes: a signal handler may allocate */
+    release(st);
+}
+
 /* ---- reports --------------------------------------------------------------- */
 
 static void report_fill(int64_t *r, int kind, const struct thread_state *st, const struct owner_view *v)
@@ -421,6 +428,15 @@ static void *cs_area_of(const struct thread_state *st, const struct owner_view *
     int usable = v->mode == RSEQAGENT_MODE_RSEQ &&
                  (v->owner != RSEQAGENT_OWNER_FOREIGN || (st->holding && st->held.area == v->area));
     return usable ? v->area : (void *)(uintptr_t)RSEQAGENT_CS_AREA_FALLBACK;
+}
+
+/* What the kernel now says becomes the report (from the thread's last state) and its last state. */
+static void record_view(struct thread_state *st, const struct owner_view *v, int kind, int64_t *report)
+{
+    report_fill(report, kind, st, v);
+    st->last_owner = v->owner;
+    st->last_mode = v->mode;
+    st->cs_area = cs_area_of(st, v);
 }
 
 /* A thread past our destructor: report what is there, change nothing. */
@@ -454,8 +470,7 @@ static int thread_probe(int64_t *report, int flags, int for_allocator)
         return probe_exiting(report);
     struct owner_view v;
     if (flags & RSEQAGENT_PROBE_RELEASE) {
-        _rseqagent_tls_cs_area = NULL; /* before the area goes: a signal handler may allocate */
-        release(st);
+        give_back(st);
         st->handed_back = 1;
     }
     probe_owner(st, &v);
@@ -467,10 +482,7 @@ static int thread_probe(int64_t *report, int flags, int for_allocator)
         probe_owner(st, &v); /* report what the kernel now says, not what we meant */
     }
     view_done(&v);
-    report_fill(report, RSEQAGENT_EVENT_PROBE, st, &v);
-    st->last_owner = v.owner;
-    st->last_mode = v.mode;
-    st->cs_area = cs_area_of(st, &v);
+    record_view(st, &v, RSEQAGENT_EVENT_PROBE, report);
     /* Only _rseqagent_cs_area_decide sets the allocator's area; any probe that
      * finds it changed makes the allocator decide again. */
     if (_rseqagent_tls_cs_area && _rseqagent_tls_cs_area != st->cs_area)
@@ -534,16 +546,12 @@ void _rseqagent_thread_leaves_jvm(void)
     struct thread_state *st = tls_state;
     if (!st || st->exiting || (!st->holding && !st->own_registered))
         return;
-    _rseqagent_tls_cs_area = NULL; /* before the area goes: a signal handler may allocate */
-    release(st);
+    give_back(st);
     struct owner_view v;
     probe_owner(st, &v);
     view_done(&v);
     int64_t report[RSEQAGENT_REPORT_FIELDS];
-    report_fill(report, RSEQAGENT_EVENT_LEFT_JVM, st, &v);
-    st->last_owner = v.owner;
-    st->last_mode = v.mode;
-    st->cs_area = cs_area_of(st, &v);
+    record_view(st, &v, RSEQAGENT_EVENT_LEFT_JVM, report);
     _rseqagent_event_push(report);
 }
 

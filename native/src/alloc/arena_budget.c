@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "../internal.h"
 #include "../../include/rseqagent.h"
 
 #define SHARE_OF_WHAT_IS_LEFT 8
@@ -123,4 +124,14 @@ void _rseqagent_arena_plan(struct _rseqagent_arena_plan *plan)
         plan->first = bound < ARENA_LIMITED_MIN_BYTES ? 0 : pow2_floor(bound);
         plan->least = ARENA_LIMITED_MIN_BYTES;
     }
+}
+
+/* The public view of the plan (include/rseqagent.h): what the doctor shows. */
+RSEQAGENT_EXPORT int64_t rseqagent_arena_budget(int *bound_by)
+{
+    struct _rseqagent_arena_plan plan;
+    _rseqagent_arena_plan(&plan);
+    if (bound_by)
+        *bound_by = plan.bound_by;
+    return (int64_t)plan.first;
 }
