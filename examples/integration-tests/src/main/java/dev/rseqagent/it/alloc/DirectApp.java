@@ -9,7 +9,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * ByteBuffer.allocateDirect in an opted-in package keeps the JDK's semantics.
@@ -20,6 +22,7 @@ public final class DirectApp {
 
     public static void main(String[] args) throws Exception {
         shapeAndContents();
+        reusedBlocksAreZeroed();
         slicesKeepMemoryAlive();
         invokeCleanerIsHarmless();
         poolAndReclaim();
@@ -37,17 +40,6 @@ public final class DirectApp {
         check("direct.owned", Rseq.owns(Checks.address(b)), Checks.address(b));
         b.putInt(0, 0x01020304);
         check("direct.big-endian", b.get(0) == 1 && b.get(3) == 4, b.get(0));
-        boolean zeroed = true;
-        for (int round = 0; round < 200; round++) {
-            ByteBuffer c = ByteBuffer.allocateDirect(4096);
-            for (int i = 0; i < 4096; i++) {
-                zeroed &= c.get(i) == 0;
-            }
-            for (int i = 0; i < 4096; i++) {
-                c.put(i, (byte) 0xff); // dirty it before it goes back to the cache
-            }
-        }
-        check("direct.zeroed", zeroed, "a reused block was not zeroed");
         ByteBuffer empty = ByteBuffer.allocateDirect(0);
         check("direct.zero-capacity", empty.capacity() == 0 && empty.isDirect(), empty);
         boolean iae = false;
@@ -57,6 +49,42 @@ public final class DirectApp {
             iae = true;
         }
         check("direct.negative", iae, "no IllegalArgumentException");
+    }
+
+    /**
+     * Blocks the GC gave back come out zeroed again: each round's buffers are
+     * dirtied and dropped, and the GC gives them back before the next round
+     * (a rewritten buffer's memory is freed no sooner), which reuses some.
+     */
+    private static void reusedBlocksAreZeroed() throws InterruptedException {
+        BufferPoolMXBean pool = directPool();
+        Set<Long> dirtied = new HashSet<>();
+        int[] reusedAndDirty = new int[2];
+        for (int round = 0; round < 5; round++) {
+            long used = pool.getMemoryUsed();
+            allocateCheckAndDirty(dirtied, reusedAndDirty);
+            Checks.gcUntil(() -> pool.getMemoryUsed() <= used);
+        }
+        check("direct.zeroed", reusedAndDirty[0] > 0 && reusedAndDirty[1] == 0,
+                reusedAndDirty[0] + " blocks reused, " + reusedAndDirty[1] + " of them not zeroed");
+    }
+
+    /** 200 buffers of 4 KiB, in a frame of their own: none is reachable once it returns. */
+    private static void allocateCheckAndDirty(Set<Long> dirtied, int[] reusedAndDirty) {
+        for (int n = 0; n < 200; n++) {
+            ByteBuffer c = ByteBuffer.allocateDirect(4096);
+            boolean zero = true;
+            for (int i = 0; i < 4096; i++) {
+                zero &= c.get(i) == 0;
+            }
+            if (!dirtied.add(Checks.address(c))) {
+                reusedAndDirty[0]++;
+                reusedAndDirty[1] += zero ? 0 : 1;
+            }
+            for (int i = 0; i < 4096; i++) {
+                c.put(i, (byte) 0xff); // dirty it before it goes back to the cache
+            }
+        }
     }
 
     private static void slicesKeepMemoryAlive() throws InterruptedException {
