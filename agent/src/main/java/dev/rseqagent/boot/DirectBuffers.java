@@ -10,13 +10,14 @@ import java.nio.ByteBuffer;
  * Direct buffers over shim memory that the JDK accounts for as its own: the
  * bytes are reserved through the JDK's direct-memory accounting (one limit
  * shared with the JDK's buffers, its reclaim-then-OutOfMemoryError loop, its
- * "direct" buffer pool) and given back once the GC's reference processing
- * finds the buffer unreachable ({@link LiveDirectBuffers}, {@link DirectReleaser}).
- * The buffer has no attachment, so slices and duplicates keep it, and thereby
- * the memory, alive; it has no cleaner, so {@code Unsafe.invokeCleaner} leaves it be.
+ * "direct" buffer pool) and given back by the GC's reference processing once
+ * it finds the buffer unreachable ({@link LiveDirectBuffers}). The buffer has
+ * no attachment, so slices and duplicates keep it, and thereby the memory,
+ * alive; its cleaner is held apart, not in the buffer's own field, so
+ * {@code Unsafe.invokeCleaner} leaves it be.
  *
- * <p>The agent exports {@code jdk.internal.access} and {@code jdk.internal.misc} to the boot loader's
- * unnamed module before this class is initialised; the JDK-version
+ * <p>The agent exports {@code jdk.internal.access}, {@code jdk.internal.misc}
+ * and {@code jdk.internal.ref} to the boot loader's unnamed module before this class is initialised; the JDK-version
  * differences (the fourth parameter of newDirectByteBuffer) are bridged by
  * method handles.
  */
@@ -24,9 +25,7 @@ final class DirectBuffers {
     private static final MethodHandle RESERVE;   // (long size, long cap) void
     private static final MethodHandle UNRESERVE; // (long size, long cap) void
     private static final MethodHandle WRAP;      // (long address, int cap) ByteBuffer
-    private static final MethodHandle RESERVED;  // () long: bytes reserved, by the JDK's buffers and ours
-    private static final long LIMIT;             // -XX:MaxDirectMemorySize or its default
-    private static final MethodHandle AWAIT_REFERENCE_PROCESSING; // () boolean
+    private static final MethodHandle CLEANER;   // (Object buffer, Runnable action) Object: a jdk.internal.ref.Cleaner
     /** -Dsun.nio.PageAlignDirectMemory=true: the JDK page-aligns its buffers (O_DIRECT I/O needs it); so do we. */
     private static final int ALIGNMENT;
 
@@ -41,21 +40,15 @@ final class DirectBuffers {
             UNRESERVE = lookup.findVirtual(nioAccessType, "unreserveMemory", sizes).bindTo(nioAccess);
             MethodHandle wrap = lookup.unreflect(newDirectByteBuffer(nioAccessType)).bindTo(nioAccess);
             WRAP = MethodHandles.insertArguments(wrap, 2, null, null); // no attachment, no memory segment
-            Class<?> poolType = Class.forName("jdk.internal.misc.VM$BufferPool");
-            Object pool = nioAccessType.getMethod("getDirectBufferPool").invoke(nioAccess);
-            RESERVED = lookup.findVirtual(poolType, "getMemoryUsed", MethodType.methodType(long.class)).bindTo(pool);
-            LIMIT = (long) Class.forName("jdk.internal.misc.VM").getMethod("maxDirectMemory").invoke(null);
-            Class<?> refAccessType = Class.forName("jdk.internal.access.JavaLangRefAccess");
-            Object refAccess = sharedSecrets.getMethod("getJavaLangRefAccess").invoke(null);
-            AWAIT_REFERENCE_PROCESSING = lookup.findVirtual(refAccessType, "waitForReferenceProcessing",
-                    MethodType.methodType(boolean.class)).bindTo(refAccess);
+            Class<?> cleaner = Class.forName("jdk.internal.ref.Cleaner"); // JDK 9-25; 26 took it out
+            CLEANER = lookup.findStatic(cleaner, "create", MethodType.methodType(cleaner, Object.class, Runnable.class))
+                    .asType(MethodType.methodType(Object.class, Object.class, Runnable.class));
             boolean pageAligned = (boolean) Class.forName("jdk.internal.misc.VM")
                     .getMethod("isDirectMemoryPageAligned").invoke(null);
             ALIGNMENT = pageAligned ? pageSize() : 0;
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
-        DirectReleaser.start();
     }
 
     private DirectBuffers() {
@@ -94,51 +87,31 @@ final class DirectBuffers {
             unreserve(size, capacity);
             return ArenaFull.allocateDirect(capacity);
         }
+        Object cleaner = null;
         try {
             long address = ALIGNMENT == 0 ? block : (block + ALIGNMENT - 1) & -ALIGNMENT;
             ByteBuffer buffer = (ByteBuffer) WRAP.invokeExact(address, capacity);
-            LiveDirectBuffers.track(buffer, block, capacity);
+            LiveDirectBuffers.Memory memory = new LiveDirectBuffers.Memory(block, capacity);
+            cleaner = CLEANER.invokeExact((Object) buffer, (Runnable) memory);
+            LiveDirectBuffers.track(memory);
             return buffer;
         } catch (Throwable t) {
-            ShimMemory.free(block);
-            unreserve(size, capacity);
+            if (cleaner == null) { // else the block is the cleaner's: it goes when the buffer does
+                ShimMemory.free(block);
+                unreserve(size, capacity);
+            }
             throw t instanceof Error ? (Error) t : new InternalError(t);
         }
     }
 
-    /**
-     * The JDK's reservation, which may run its reclaim loop and then throw its
-     * OutOfMemoryError; once more if this thread could release buffers that
-     * the releaser had not reached yet (it may be starved of CPU).
-     */
+    /** The JDK's reservation, which may run its reclaim loop and then throw its OutOfMemoryError. */
     private static void reserve(long size, long capacity) {
         try {
-            if ((long) RESERVED.invokeExact() > LIMIT - size) {
-                DirectReleaser.releaseQueued(); // else the JDK's loop might start a GC for memory already found
-            }
-            try {
-                RESERVE.invokeExact(size, capacity);
-            } catch (OutOfMemoryError e) {
-                if (DirectReleaser.releaseQueued() == 0) {
-                    throw e;
-                }
-                RESERVE.invokeExact(size, capacity);
-            }
+            RESERVE.invokeExact(size, capacity);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new InternalError(t);
-        }
-    }
-
-    /** Returns once the GC's reference processing has queued what the last GC found, or when interrupted. */
-    static void awaitReferenceProcessing() {
-        try {
-            while ((boolean) AWAIT_REFERENCE_PROCESSING.invokeExact()) {
-                // it waited: look again
-            }
-        } catch (Throwable interrupted) {
-            // release what is queued now
         }
     }
 
@@ -147,10 +120,10 @@ final class DirectBuffers {
      * count, then to the JDK's accounting (so the JDK's pool never shows
      * memory back that the agent still counts). Never throws.
      */
-    static void release(LiveDirectBuffers.Ref ref) {
-        ShimMemory.free(ref.block);
-        LiveDirectBuffers.untrack(ref);
-        unreserve(reservedBytes(ref.capacity), ref.capacity);
+    static void release(LiveDirectBuffers.Memory memory) {
+        ShimMemory.free(memory.block);
+        LiveDirectBuffers.untrack(memory);
+        unreserve(reservedBytes(memory.capacity), memory.capacity);
     }
 
     /**

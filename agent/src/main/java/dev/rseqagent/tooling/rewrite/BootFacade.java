@@ -31,16 +31,25 @@ final class BootFacade {
     }
 
     /**
-     * @param path the facade option: auto, jni or ffm
-     * @return the facade's Substitutes class
+     * The facade, installed.
+     *
+     * @param substitutes the class rewritten call sites call
+     * @param directRefusal why allocateDirect must stay the JDK's here, or null
      */
-    static Class<?> install(Instrumentation inst, String path) throws Exception {
+    record Installed(Class<?> substitutes, String directRefusal) {
+    }
+
+    /**
+     * @param path the facade option: auto, jni or ffm
+     */
+    static Installed install(Instrumentation inst, String path) throws Exception {
         Module javaBase = Object.class.getModule();
         defineInBootLoader();
         Class<?> jni = Class.forName("dev.rseqagent.boot.JniMemory", false, null);
         Module facadeModule = jni.getModule();
         inst.redefineModule(javaBase, Set.of(facadeModule),
-                Map.of("jdk.internal.access", Set.of(facadeModule), "jdk.internal.misc", Set.of(facadeModule)),
+                Map.of("jdk.internal.access", Set.of(facadeModule), "jdk.internal.misc", Set.of(facadeModule),
+                        "jdk.internal.ref", Set.of(facadeModule)),
                 Map.of(), Set.of(), Map.of());
         JvmHook.bindMemory(jni);
         return Linked.initialise(path);
@@ -69,7 +78,7 @@ final class BootFacade {
 
     /** Direct references to the facade, resolved only once the boot loader has it. */
     private static final class Linked {
-        static Class<?> initialise(String path) throws ClassNotFoundException {
+        static Installed initialise(String path) throws ClassNotFoundException {
             FacadeConfig.requestPath(path);
             if (!ShimMemory.ready()) {
                 throw new IllegalStateException("the shim could not reserve its allocator's arena: under ulimit -v,"
@@ -79,11 +88,21 @@ final class BootFacade {
                 throw new IllegalStateException("facade=ffm, but FFM downcalls failed: " + ShimMemory.ffmRefusal());
             }
             JdkFreeGuard.reallocated(0, 0);
-            Class.forName("dev.rseqagent.boot.DirectBuffers", true, null);
+            String directRefusal = initialiseDirectBuffers();
             // now, with the agent's permissions: first used from an application's frames, its
             // property read would meet the application's security policy (JDK 17-23)
             Class.forName(Substitutes.class.getName(), true, null);
-            return Substitutes.class;
+            return new Installed(Substitutes.class, directRefusal);
+        }
+
+        /** null, or why the JDK's direct buffers cannot be made here (a JDK without what they need). */
+        private static String initialiseDirectBuffers() throws ClassNotFoundException {
+            try {
+                Class.forName("dev.rseqagent.boot.DirectBuffers", true, null);
+                return null;
+            } catch (ExceptionInInitializerError e) {
+                return String.valueOf(e.getCause());
+            }
         }
     }
 }

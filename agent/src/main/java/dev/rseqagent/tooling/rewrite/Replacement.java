@@ -43,11 +43,11 @@ enum Replacement {
         return op == opcode && callOwner.equals(owner) && callName.equals(name) && callDescriptor.equals(descriptor);
     }
 
-    /** The replacements in effect: JNA's only when asked for. */
-    static List<Replacement> active(boolean jna) {
+    /** The replacements in effect: JNA's only when asked for, allocateDirect's where the JDK allows it. */
+    static List<Replacement> active(boolean jna, boolean direct) {
         List<Replacement> active = new ArrayList<>();
         for (Replacement r : values()) {
-            if (jna || !r.owner.equals("com/sun/jna/Native")) {
+            if ((jna || !r.owner.equals("com/sun/jna/Native")) && (direct || r != ALLOCATE_DIRECT)) {
                 active.add(r);
             }
         }

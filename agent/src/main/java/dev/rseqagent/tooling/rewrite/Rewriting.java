@@ -100,9 +100,14 @@ public final class Rewriting {
         // The agent's own classes need no exclusion: the facade is the boot loader's, the tooling its own loader's.
         List<String> exclude = PackageList.internalPrefixes(options.get(AgentOption.EXCLUDE));
         ((AgentClassLoader) Rewriting.class.getClassLoader()).addJar(shim.extract(BYTE_BUDDY_RESOURCE));
-        Class<?> facade = BootFacade.install(inst, options.get(AgentOption.FACADE));
-        Supplier<String> summary = RewriteInstaller.install(inst, facade,
-                Replacement.active(options.get(AgentOption.JNA).equals("on")), include, exclude, log);
+        BootFacade.Installed facade = BootFacade.install(inst, options.get(AgentOption.FACADE));
+        if (facade.directRefusal() != null) {
+            log.warn("ByteBuffer.allocateDirect is not rewritten on this JDK (its calls stay the JDK's): {}",
+                    facade.directRefusal());
+        }
+        Supplier<String> summary = RewriteInstaller.install(inst, facade.substitutes(),
+                Replacement.active(options.get(AgentOption.JNA).equals("on"), facade.directRefusal() == null),
+                include, exclude, log);
         return new Rewriting(summary);
     }
 }
