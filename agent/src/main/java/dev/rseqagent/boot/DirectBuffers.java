@@ -17,9 +17,9 @@ import java.nio.ByteBuffer;
  * {@code Unsafe.invokeCleaner} leaves it be.
  *
  * <p>The agent exports {@code jdk.internal.access}, {@code jdk.internal.misc}
- * and {@code jdk.internal.ref} to the boot loader's unnamed module before this class is initialised; the JDK-version
- * differences (the fourth parameter of newDirectByteBuffer) are bridged by
- * method handles.
+ * and {@code jdk.internal.ref} to the boot loader's unnamed module before
+ * this class is initialised; the JDK-version differences (the fourth
+ * parameter of newDirectByteBuffer) are bridged by method handles.
  */
 final class DirectBuffers {
     private static final MethodHandle RESERVE;   // (long size, long cap) void
