@@ -1,12 +1,17 @@
 package dev.rseqagent.bench;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -31,6 +36,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class JavaAllocBench {
     private static final String OPTED_IN = "dev.rseqagent.bench.alloc";
+    private static final String DIRECT = "alloc.DirectBufferBench";
 
     /** One row: a benchmark, its parameters and threads, and the target the issue sets. */
     private static final class Row {
@@ -48,6 +54,19 @@ public final class JavaAllocBench {
             this.threads = threads;
             this.throughput = throughput;
             this.target = target;
+        }
+
+        /** allocateDirect rows: their time is also split into GC pauses, zeroing and the rest. */
+        boolean splitTime() {
+            return include.equals(DIRECT);
+        }
+    }
+
+    /** A side's score and the share of its measured time the JVM's collectors spent (JMH's gc profiler). */
+    private record Score(double value, double gcShare) {
+        /** The GC's part of one operation's time: a pause stops every thread. */
+        double gcPerOp() {
+            return value * gcShare;
         }
     }
 
@@ -67,9 +86,9 @@ public final class JavaAllocBench {
                         "<= 0.35x"),
                 new Row("Unsafe allocate+free 4 KiB", "alloc.UnsafeBench", new String[] {"size", "4096"}, 2, false,
                         "<= 0.35x"),
-                new Row("allocateDirect 4 KiB, reclaimed by GC", "alloc.DirectBufferBench", new String[0], 1, false,
+                new Row("allocateDirect 4 KiB, reclaimed by GC", DIRECT, new String[0], 1, false,
                         "<= 0.5x"),
-                new Row("allocateDirect 4 KiB, reclaimed by GC", "alloc.DirectBufferBench", new String[0], 2, false,
+                new Row("allocateDirect 4 KiB, reclaimed by GC", DIRECT, new String[0], 2, false,
                         "<= 0.5x"),
                 new Row("producer/consumer 64 B (blocks handed over)", "alloc.HandoffBench", new String[0], 2, true,
                         ">= 1.5x"),
@@ -78,6 +97,9 @@ public final class JavaAllocBench {
         List<String> out = new ArrayList<>();
         out.add("| workload | JDK | threads | JDK alone | with rseq-agent | ratio | target |");
         out.add("| --- | --- | --- | --- | --- | --- | --- |");
+        List<String> split = new ArrayList<>();
+        split.add("| JDK | threads | side | ns an op | GC pauses | zeroing cold 4 KiB (C) | the rest |");
+        split.add("| --- | --- | --- | --- | --- | --- | --- |");
         List<String> netty = new ArrayList<>();
         netty.add("| Netty allocator (no agent) | JDK | size | directBuffer+release |");
         netty.add("| --- | --- | --- | --- |");
@@ -86,20 +108,31 @@ public final class JavaAllocBench {
             int feature = feature(jdk);
             double unsafe64 = 0; // the JDK alone, Unsafe 64 B, one thread: what the JNI floor is set against
             for (Row row : rows) {
-                double[] base = new double[rounds];
-                double[] agent = new double[rounds];
+                Score[] base = new Score[rounds];
+                Score[] agent = new Score[rounds];
+                double[] zeroing = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
-                    base[r] = score(jdk, feature, row.include, row.params, row.threads, row.throughput, null, iterations);
-                    agent[r] = score(jdk, feature, row.include, row.params, row.threads, row.throughput, agentJar,
-                            iterations);
+                    base[r] = score(jdk, feature, row, null, iterations);
+                    agent[r] = score(jdk, feature, row, agentJar, iterations);
+                    zeroing[r] = row.splitTime() ? zeroFloor(row.threads) : 0;
                 }
+                double baseValue = median(base, Score::value);
+                double agentValue = median(agent, Score::value);
                 if (row == rows.get(0)) {
-                    unsafe64 = median(base);
+                    unsafe64 = baseValue;
                 }
-                double ratio = median(agent) / median(base);
                 String unit = row.throughput ? " ops/us" : " ns";
                 out.add(String.format(Locale.ROOT, "| %s | %d | %d | %.2f%s | %.2f%s | %.2fx | %s |", row.label, feature,
-                        row.threads, median(base), unit, median(agent), unit, ratio, row.target));
+                        row.threads, baseValue, unit, agentValue, unit, agentValue / baseValue, row.target));
+                if (row.splitTime()) {
+                    double gc = median(base, Score::gcPerOp);
+                    double zero = median(zeroing);
+                    out.add(String.format(Locale.ROOT, "| floor: the JDK's GC pauses + zeroing cold 4 KiB (left: JDK "
+                            + "allocateDirect above) | %d | %d | %.2f ns | %.2f ns | %.2fx | (what no allocator goes below) |",
+                            feature, row.threads, baseValue, gc + zero, (gc + zero) / baseValue));
+                    split.add(splitRow(feature, row.threads, "the JDK's", baseValue, gc, zero));
+                    split.add(splitRow(feature, row.threads, "rseq-agent", agentValue, median(agent, Score::gcPerOp), zero));
+                }
             }
             if (feature >= 22) { // why facade=auto takes FFM here: both sides under the agent
                 String[] params = {"size", "64"};
@@ -107,8 +140,9 @@ public final class JavaAllocBench {
                 double[] ffms = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     jnis[r] = score(jdk, feature, "alloc.UnsafeBench", params, 1, false, agentJar + "=facade=jni",
-                            iterations);
-                    ffms[r] = score(jdk, feature, "alloc.UnsafeBench", params, 1, false, agentJar, iterations);
+                            iterations, false).value();
+                    ffms[r] = score(jdk, feature, "alloc.UnsafeBench", params, 1, false, agentJar, iterations, false)
+                            .value();
                 }
                 double jni = median(jnis);
                 double ffm = median(ffms);
@@ -124,14 +158,37 @@ public final class JavaAllocBench {
             for (String kind : new String[] {"pooled", "adaptive"}) {
                 for (String size : new String[] {"64", "4096"}) {
                     double ns = score(jdk, feature, "plain.NettyAllocatorBench",
-                            new String[] {"allocator", kind, "size", size}, 1, false, null, iterations);
+                            new String[] {"allocator", kind, "size", size}, 1, false, null, iterations, false).value();
                     netty.add(String.format(Locale.ROOT, "| %s | %d | %s B | %.2f ns |", kind, feature, size, ns));
                 }
             }
         }
         out.forEach(System.out::println);
         System.out.println();
+        System.out.println("Where allocateDirect's time goes (medians of the rounds above; GC pauses: the share of the measured "
+                + "time JMH's gc profiler found in the collectors, times ns an op; zeroing: c/zero_floor.c, as many threads, "
+                + "in the same rounds; the rest: all else, for the JDK malloc and free, for rseq-agent the shim, the JNI or "
+                + "FFM call and the agent's bookkeeping; both sides make the same three objects a buffer):");
+        System.out.println();
+        split.forEach(System.out::println);
+        System.out.println();
         netty.forEach(System.out::println);
+    }
+
+    private static String splitRow(int feature, int threads, String side, double ns, double gc, double zero) {
+        return String.format(Locale.ROOT, "| %d | %d | %s | %.2f ns | %.2f ns | %.2f ns | %.2f ns |", feature, threads,
+                side, ns, gc, zero, ns - gc - zero);
+    }
+
+    /** c/zero_floor.c's ns to zero a cold 4 KiB block, with as many threads zeroing at once. */
+    private static double zeroFloor(int threads) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(System.getProperty("bench.zeroFloor"), String.valueOf(threads))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("zero_floor " + threads + " failed");
+        }
+        return Double.parseDouble(out);
     }
 
     /** A floor row: {@code include} (no agent) against the JDK's Unsafe 64 B pair, {@code unsafe64}. */
@@ -139,15 +196,20 @@ public final class JavaAllocBench {
             int rounds, int iterations) throws RunnerException {
         double[] floors = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-            floors[r] = score(jdk, feature, include, new String[0], 1, false, null, iterations);
+            floors[r] = score(jdk, feature, include, new String[0], 1, false, null, iterations, false).value();
         }
         double floor = median(floors);
         return String.format(Locale.ROOT, "| floor: %s (left: JDK Unsafe 64 B above) | %d | 1 | %.2f ns | %.2f ns "
                 + "| %.2fx | (the least %s facade can reach) |", what, feature, unsafe64, floor, floor / unsafe64, facade);
     }
 
-    private static double score(Path jdk, int feature, String include, String[] params, int threads, boolean throughput,
-            String agentJar, int iterations) throws RunnerException {
+    private static Score score(Path jdk, int feature, Row row, String agentJar, int iterations) throws RunnerException {
+        return score(jdk, feature, row.include, row.params, row.threads, row.throughput, agentJar, iterations,
+                row.splitTime());
+    }
+
+    private static Score score(Path jdk, int feature, String include, String[] params, int threads, boolean throughput,
+            String agentJar, int iterations, boolean gcShare) throws RunnerException {
         List<String> jvmArgs = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxDirectMemorySize=256m",
                 "-Dbench.jniIdentity=" + System.getProperty("bench.jniIdentity")));
         if (feature >= 22) {
@@ -175,6 +237,9 @@ public final class JavaAllocBench {
         if (!throughput) {
             options.threads(threads);
         }
+        if (gcShare) {
+            options.addProfiler(GCProfiler.class);
+        }
         for (int i = 0; i < params.length; i += 2) {
             options.param(params[i], params[i + 1]);
         }
@@ -182,18 +247,25 @@ public final class JavaAllocBench {
         RunResult result = new Runner(options.build(),
                 OutputFormatFactory.createFormatInstance(System.err, VerboseMode.NORMAL)).runSingle();
         // throughput rows count blocks handed over (HandoffBench's "handoffs"), not attempts
-        return throughput ? result.getSecondaryResults().get("handoffs").getScore()
+        double value = throughput ? result.getSecondaryResults().get("handoffs").getScore()
                 : result.getPrimaryResult().getScore();
+        // gc.time: ms in the collectors over all measurement iterations, each 1 s
+        double share = gcShare ? result.getSecondaryResults().get("gc.time").getScore() / (iterations * 1000.0) : 0;
+        return new Score(value, share);
+    }
+
+    private static double median(Score[] scores, ToDoubleFunction<Score> part) {
+        return median(Arrays.stream(scores).mapToDouble(part).toArray());
     }
 
     private static double median(double[] values) {
         double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static int feature(Path jdk) throws java.io.IOException {
+    private static int feature(Path jdk) throws IOException {
         for (String line : Files.readAllLines(jdk.resolve("release"))) {
             if (line.startsWith("JAVA_VERSION=\"")) {
                 String v = line.substring("JAVA_VERSION=\"".length());
