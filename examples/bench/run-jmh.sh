@@ -25,7 +25,7 @@ gcc -std=gnu11 -O2 -Wall -Wextra -Werror -pthread "$here/c/zero_floor.c" -o "$he
   echo "the agent side adds \`-javaagent:rseq-agent.jar=packages=dev.rseqagent.bench.alloc,log=none\` (facade: JNI on 17; on 25 FFM critical downcalls, built by the agent within the first second, inside the warm-up)."
   echo "Ratios are rseq-agent / JDK from the same run: below 1 is faster for times, above 1 is faster for throughput."
   echo "The floor rows have no agent: two calls of a function that returns its argument, as a JNI native (and on JDK 22+ as an FFM critical downcall), set against the JDK's Unsafe 64 B pair above them."
-  echo "The allocateDirect floor is what any allocator pays under the JDK's semantics: GC pauses an op (the full GCs of the JDK's reclaim loop; the lesser of the two sides) and zeroing a 4 KiB block last touched a limit's worth of buffers ago, with as many threads zeroing at once, which share the memory bus (c/zero_floor.c); both measured in the same rounds."
+  echo "The allocateDirect floor is what any allocator pays under the JDK's semantics, measured in the same rounds: the JDK's accounting, a cleaner a buffer and the full GCs of the JDK's reclaim loop over memory that costs nothing (\`DirectFloorBench\`: all buffers over one block, no agent), plus zeroing a 4 KiB block last touched a limit's worth of buffers ago, with as many threads zeroing at once, which share the memory bus (c/zero_floor.c)."
   echo
   java -Dbench.jniIdentity="$here/target/libjniidentity.so" -Dbench.zeroFloor="$here/target/zero_floor" -cp "$cp" dev.rseqagent.bench.JavaAllocBench \
     "$top/agent/target/rseq-agent.jar" "$iterations" "$rounds" "$jdk17" "$jdk25" 2> "$here/target/jmh-progress.log"
