@@ -14,8 +14,6 @@ cp="$here/target/classes:$(cat "$here/target/bench.classpath")"
 # the floor rows' native (c/jni_identity.c)
 gcc -std=gnu11 -O2 -shared -fPIC -Wall -Werror -isystem "$jdk17/include" -isystem "$jdk17/include/linux" \
   "$here/c/jni_identity.c" -o "$here/target/libjniidentity.so"
-# the allocateDirect floor's zeroing (c/zero_floor.c)
-gcc -std=gnu11 -O2 -Wall -Wextra -Werror -pthread "$here/c/zero_floor.c" -o "$here/target/zero_floor"
 {
   echo "# Java allocation: rewritten calls against the JDK"
   echo
@@ -25,9 +23,9 @@ gcc -std=gnu11 -O2 -Wall -Wextra -Werror -pthread "$here/c/zero_floor.c" -o "$he
   echo "the agent side adds \`-javaagent:rseq-agent.jar=packages=dev.rseqagent.bench.alloc,log=none\` (facade: JNI on 17; on 25 FFM critical downcalls, built by the agent within the first second, inside the warm-up)."
   echo "Ratios are rseq-agent / JDK from the same run: below 1 is faster for times, above 1 is faster for throughput."
   echo "The floor rows have no agent: two calls of a function that returns its argument, as a JNI native (and on JDK 22+ as an FFM critical downcall), set against the JDK's Unsafe 64 B pair above them."
-  echo "The allocateDirect floor is what any allocator pays under the JDK's semantics, measured in the same rounds: the JDK's accounting, a cleaner a buffer and the full GCs of the JDK's reclaim loop over memory that costs nothing (\`DirectFloorBench\`: all buffers over one block, no agent), plus zeroing a 4 KiB block last touched a limit's worth of buffers ago, with as many threads zeroing at once, which share the memory bus (c/zero_floor.c)."
+  echo "The allocateDirect floor is allocateDirect under the JDK's semantics over an allocator that costs nothing (\`DirectFloorBench\`, no agent): the JDK's accounting, zeroing, a cleaner a buffer and the full GCs of the JDK's reclaim loop, over a pointer stepping through a limit's worth of memory, so that zeroing meets memory as cold as a GC-freed buffer's."
   echo
-  java -Dbench.jniIdentity="$here/target/libjniidentity.so" -Dbench.zeroFloor="$here/target/zero_floor" -cp "$cp" dev.rseqagent.bench.JavaAllocBench \
+  java -Dbench.jniIdentity="$here/target/libjniidentity.so" -cp "$cp" dev.rseqagent.bench.JavaAllocBench \
     "$top/agent/target/rseq-agent.jar" "$iterations" "$rounds" "$jdk17" "$jdk25" 2> "$here/target/jmh-progress.log"
 } > "$here/JMH-RESULTS.md.tmp"
 mv "$here/JMH-RESULTS.md.tmp" "$here/JMH-RESULTS.md"

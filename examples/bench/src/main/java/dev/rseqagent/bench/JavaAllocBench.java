@@ -1,7 +1,6 @@
 package dev.rseqagent.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +56,7 @@ public final class JavaAllocBench {
             this.target = target;
         }
 
-        /** allocateDirect rows: their time is also split into GC pauses, zeroing and the rest. */
+        /** allocateDirect rows: measured beside their floor, their time split into GC pauses and the rest. */
         boolean splitTime() {
             return include.equals(DIRECT);
         }
@@ -99,8 +98,8 @@ public final class JavaAllocBench {
         out.add("| workload | JDK | threads | JDK alone | with rseq-agent | ratio | target |");
         out.add("| --- | --- | --- | --- | --- | --- | --- |");
         List<String> split = new ArrayList<>();
-        split.add("| JDK | threads | side | ns an op | GC pauses | zeroing cold 4 KiB (C) | the rest |");
-        split.add("| --- | --- | --- | --- | --- | --- | --- |");
+        split.add("| JDK | threads | allocateDirect | ns an op | of which GC pauses | the rest |");
+        split.add("| --- | --- | --- | --- | --- | --- |");
         List<String> netty = new ArrayList<>();
         netty.add("| Netty allocator (no agent) | JDK | size | directBuffer+release |");
         netty.add("| --- | --- | --- | --- |");
@@ -112,14 +111,12 @@ public final class JavaAllocBench {
                 Score[] base = new Score[rounds];
                 Score[] agent = new Score[rounds];
                 Score[] freeMemory = new Score[rounds];
-                double[] zeroing = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     base[r] = score(jdk, feature, row, null, iterations);
                     agent[r] = score(jdk, feature, row, agentJar, iterations);
                     if (row.splitTime()) {
                         freeMemory[r] = score(jdk, feature, DIRECT_FLOOR, new String[0], row.threads, false, null,
                                 iterations, true);
-                        zeroing[r] = zeroFloor(row.threads);
                     }
                 }
                 double baseValue = median(base, Score::value);
@@ -132,15 +129,13 @@ public final class JavaAllocBench {
                         row.threads, baseValue, unit, agentValue, unit, agentValue / baseValue, row.target));
                 if (row.splitTime()) {
                     double free = median(freeMemory, Score::value);
-                    double zero = median(zeroing);
-                    out.add(String.format(Locale.ROOT, "| floor: the JDK's accounting, cleaner and GCs over free memory "
-                            + "+ zeroing cold 4 KiB (left: JDK allocateDirect above) | %d | %d | %.2f ns | %.2f ns | %.2fx "
-                            + "| (what no allocator goes below) |", feature, row.threads, baseValue, free + zero,
-                            (free + zero) / baseValue));
-                    split.add(splitRow(feature, row.threads, "the JDK's", baseValue, median(base, Score::gcPerOp), zero));
-                    split.add(splitRow(feature, row.threads, "rseq-agent", agentValue, median(agent, Score::gcPerOp), zero));
-                    split.add(splitRow(feature, row.threads, "free memory, not zeroed (DirectFloorBench)", free,
-                            median(freeMemory, Score::gcPerOp), 0));
+                    out.add(String.format(Locale.ROOT, "| floor: allocateDirect over an allocator that costs nothing "
+                            + "(left: JDK allocateDirect above) | %d | %d | %.2f ns | %.2f ns | %.2fx | (the JDK's semantics "
+                            + "alone) |", feature, row.threads, baseValue, free, free / baseValue));
+                    split.add(splitRow(feature, row.threads, "the JDK's", baseValue, median(base, Score::gcPerOp)));
+                    split.add(splitRow(feature, row.threads, "rseq-agent", agentValue, median(agent, Score::gcPerOp)));
+                    split.add(splitRow(feature, row.threads, "over an allocator that costs nothing (floor)", free,
+                            median(freeMemory, Score::gcPerOp)));
                 }
             }
             if (feature >= 22) { // why facade=auto takes FFM here: both sides under the agent
@@ -175,29 +170,18 @@ public final class JavaAllocBench {
         out.forEach(System.out::println);
         System.out.println();
         System.out.println("Where allocateDirect's time goes (medians of the rounds above; GC pauses: the share of the measured "
-                + "time JMH's gc profiler found in the collectors, times ns an op; zeroing: c/zero_floor.c, as many threads, "
-                + "in the same rounds; the rest: all else: the JDK's accounting and the three objects a buffer on every row, "
-                + "and for the JDK malloc and free, for rseq-agent the shim and the JNI or FFM call):");
+                + "time JMH's gc profiler found in the collectors, times ns an op; the rest: the JDK's accounting, zeroing "
+                + "and three objects a buffer on every row, and for the JDK malloc and free, for rseq-agent the shim and the "
+                + "JNI or FFM call):");
         System.out.println();
         split.forEach(System.out::println);
         System.out.println();
         netty.forEach(System.out::println);
     }
 
-    private static String splitRow(int feature, int threads, String side, double ns, double gc, double zero) {
-        return String.format(Locale.ROOT, "| %d | %d | %s | %.2f ns | %.2f ns | %.2f ns | %.2f ns |", feature, threads,
-                side, ns, gc, zero, ns - gc - zero);
-    }
-
-    /** c/zero_floor.c's ns to zero a cold 4 KiB block, with as many threads zeroing at once. */
-    private static double zeroFloor(int threads) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(System.getProperty("bench.zeroFloor"), String.valueOf(threads))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("zero_floor " + threads + " failed");
-        }
-        return Double.parseDouble(out);
+    private static String splitRow(int feature, int threads, String side, double ns, double gc) {
+        return String.format(Locale.ROOT, "| %d | %d | %s | %.2f ns | %.2f ns | %.2f ns |", feature, threads, side, ns,
+                gc, ns - gc);
     }
 
     /** A floor row: {@code include} (no agent) against the JDK's Unsafe 64 B pair, {@code unsafe64}. */

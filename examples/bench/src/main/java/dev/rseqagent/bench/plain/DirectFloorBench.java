@@ -9,24 +9,30 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * allocateDirect's floor under the JDK's semantics: every 4 KiB buffer is
- * reserved through the JDK's accounting (so the limit fills and the JDK's
- * reclaim loop runs its full GCs, as in DirectBufferBench) and gets a
- * {@code jdk.internal.ref.Cleaner} whose action gives the reservation back:
- * the buffer, the cleaner and the action, the three objects the JDK's
- * buffers and rewritten ones both make. The memory costs nothing: all
- * buffers share one block, never freed and never zeroed; run-jmh.sh adds
- * what zeroing cold memory costs (c/zero_floor.c). No agent is involved.
- * Needs {@code --add-exports} of java.base's jdk.internal.access and
- * jdk.internal.ref (JavaAllocBench passes them).
+ * allocateDirect's floor under the JDK's semantics, for an allocator that
+ * costs nothing: every 4 KiB buffer is reserved through the JDK's accounting
+ * (so the limit fills and the JDK's reclaim loop runs its full GCs, as in
+ * DirectBufferBench), zeroed, and given a {@code jdk.internal.ref.Cleaner}
+ * whose action gives the reservation back: the buffer, the cleaner and the
+ * action, the three objects the JDK's buffers and rewritten ones both make.
+ * The memory is a pointer stepping through the thread's share of a limit's
+ * worth (256 MiB, touched before the run): a block comes round again only
+ * after a limit's worth of others, as the memory of GC-freed buffers does,
+ * so its zeroing meets cold memory too. Blocks are reused while their old
+ * buffers may still be unreachable-but-uncollected: nothing reads them. No
+ * agent is involved. Needs {@code --add-exports} of java.base's
+ * jdk.internal.access and jdk.internal.ref (JavaAllocBench passes them).
  */
-@State(Scope.Benchmark)
+@State(Scope.Thread)
 public class DirectFloorBench {
     private static final int SIZE = 4096;
-    private static final long BLOCK = TheUnsafe.UNSAFE.allocateMemory(SIZE);
+    private static final long LIMIT = 256L << 20; // run-jmh.sh's -XX:MaxDirectMemorySize
     private static final MethodHandle RESERVE;   // (long size, long cap) void
     private static final MethodHandle UNRESERVE; // (long size, long cap) void
     private static final MethodHandle WRAP;      // (long address, int cap) ByteBuffer
@@ -71,10 +77,29 @@ public class DirectFloorBench {
         }
     }
 
+    private long region;
+    private long blocks;
+    private long next;
+
+    @Setup
+    public void touchShare(BenchmarkParams params) {
+        blocks = LIMIT / SIZE / params.getThreads();
+        region = TheUnsafe.UNSAFE.allocateMemory(blocks * SIZE);
+        TheUnsafe.UNSAFE.setMemory(region, blocks * SIZE, (byte) 1); // no page faults in the measurement
+    }
+
+    @TearDown
+    public void freeShare() {
+        TheUnsafe.UNSAFE.freeMemory(region);
+    }
+
     @Benchmark
     public ByteBuffer allocateDirect() throws Throwable {
         RESERVE.invokeExact((long) SIZE, (long) SIZE);
-        ByteBuffer b = (ByteBuffer) WRAP.invokeExact(BLOCK, SIZE);
+        long block = region + next * SIZE;
+        next = next + 1 == blocks ? 0 : next + 1;
+        TheUnsafe.UNSAFE.setMemory(block, SIZE, (byte) 0);
+        ByteBuffer b = (ByteBuffer) WRAP.invokeExact(block, SIZE);
         Object cleaner = CLEANER.invokeExact((Object) b, (Runnable) new Unreserve(SIZE));
         b.put(0, (byte) 1);
         return b;
