@@ -100,7 +100,7 @@ public class DirectFloorBench {
         next = next + 1 == blocks ? 0 : next + 1;
         TheUnsafe.UNSAFE.setMemory(block, SIZE, (byte) 0);
         ByteBuffer b = (ByteBuffer) WRAP.invokeExact(block, SIZE);
-        Object cleaner = CLEANER.invokeExact((Object) b, (Runnable) new Unreserve(SIZE));
+        Object cleaner = CLEANER.invokeExact((Object) b, (Runnable) new Unreserve(SIZE)); // the JDK's list holds it
         b.put(0, (byte) 1);
         return b;
     }
