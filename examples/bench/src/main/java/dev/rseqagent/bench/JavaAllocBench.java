@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
+import java.util.function.Function;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
@@ -251,8 +251,12 @@ public final class JavaAllocBench {
         return new Score(value, share);
     }
 
-    private static double median(Score[] scores, ToDoubleFunction<Score> part) {
-        return median(Arrays.stream(scores).mapToDouble(part).toArray());
+    private static double median(Score[] scores, Function<Score, Double> part) {
+        double[] values = new double[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            values[i] = part.apply(scores[i]);
+        }
+        return median(values);
     }
 
     private static double median(double[] values) {

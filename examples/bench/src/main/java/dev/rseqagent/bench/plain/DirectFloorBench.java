@@ -26,8 +26,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * after a limit's worth of others, as the memory of GC-freed buffers does,
  * so its zeroing meets cold memory too. Blocks are reused while their old
  * buffers may still be unreachable-but-uncollected: nothing reads them. No
- * agent is involved. Needs {@code --add-exports} of java.base's
- * jdk.internal.access and jdk.internal.ref (JavaAllocBench passes them).
+ * agent is involved: the JDK internals are reached here as the agent's
+ * DirectBuffers reaches them, not through it. Needs {@code --add-exports}
+ * of java.base's jdk.internal.access and jdk.internal.ref (JavaAllocBench
+ * passes them).
  */
 @State(Scope.Thread)
 public class DirectFloorBench {

@@ -5,6 +5,7 @@ import static dev.rseqagent.it.alloc.Checks.check;
 import dev.rseqagent.Rseq;
 import dev.rseqagent.it.plain.PlainMemory;
 import java.lang.management.BufferPoolMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -260,7 +261,7 @@ public final class DirectApp {
 
     /** Full collections so far (what System.gc() runs), or -1 under a collector that has none. */
     private static long fullCollections() {
-        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (List.of("G1 Old Generation", "MarkSweepCompact", "PS MarkSweep").contains(gc.getName())) {
                 return gc.getCollectionCount();
             }
